@@ -1,0 +1,1 @@
+"""FastAPI service: timelines, jamming windows, summaries, ingest, and the web page."""

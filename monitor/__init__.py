@@ -1,0 +1,1 @@
+"""IQ sources, recordings, the simulator, the capture loop and persistence of verdicts."""

@@ -114,8 +114,9 @@ def cu8_to_complex64(
     if out is None:
         out = np.empty(codes.size // 2, dtype=np.complex64)
     view = out.view(np.float32)
-    np.multiply(codes, np.float32(1.0 / CU8_ZERO), out=view)
-    np.subtract(view, np.float32(1.0), out=view)
+    # Subtract first: u - 127.5 is exact in float32, so the result is symmetric about zero.
+    np.subtract(codes, np.float32(CU8_ZERO), out=view)
+    np.multiply(view, np.float32(1.0 / CU8_ZERO), out=view)
     return out
 
 
@@ -130,4 +131,5 @@ def complex64_to_cu8(samples: npt.NDArray[np.complexfloating]) -> npt.NDArray[np
     """
     comps = np.asarray(samples, dtype=np.complex64).view(np.float32)
     scaled = np.rint(comps * np.float32(CU8_ZERO) + np.float32(CU8_ZERO))
-    return np.clip(scaled, 0, 255).astype(np.uint8)
+    codes: npt.NDArray[np.uint8] = np.clip(scaled, 0, 255).astype(np.uint8)
+    return codes

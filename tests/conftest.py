@@ -23,3 +23,36 @@ def shared_iq() -> Path:
             pytest.fail(f"CI is set but the shared recordings are missing: {SHARED_IQ}")
         pytest.skip(f"real recordings not available: {SHARED_IQ} does not exist")
     return SHARED_IQ
+
+
+_DESELECTED_KEY = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--hardware",
+        action="store_true",
+        default=False,
+        help="run the tests marked 'hardware' (they need a real RTL-SDR dongle attached)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--hardware"):
+        return
+    hardware = [item for item in items if item.get_closest_marker("hardware")]
+    if hardware:
+        config.hook.pytest_deselected(items=hardware)
+        items[:] = [item for item in items if item not in hardware]
+        config.stash[_DESELECTED_KEY] = len(hardware)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    count = config.stash.get(_DESELECTED_KEY, 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} 'hardware' test(s) deselected: they need a real RTL-SDR dongle; "
+            "run with --hardware to include them"
+        )

@@ -1,0 +1,1 @@
+"""Built-in scene files (``*.toml``), read with ``importlib.resources``."""

@@ -1,0 +1,1 @@
+"""Pictures of recordings: the streamed spectrogram grid, overlays, and the waterfall PNG."""

@@ -44,6 +44,9 @@ class Segment:
         Median channel power over the noise floor during the segment, in dB (None if unknown).
     metrics
         Extra per-segment figures (feature medians), names with units.
+    rule
+        Name of the detector rule that decided most of the segment's steps (for explanations),
+        or None.
     """
 
     frequency_hz: int
@@ -54,6 +57,7 @@ class Segment:
     confidence: float
     snr_db: float | None = None
     metrics: Mapping[str, float] = field(default_factory=dict)
+    rule: str | None = None
 
     def __post_init__(self) -> None:
         if self.frequency_hz % CHANNEL_RASTER_HZ:

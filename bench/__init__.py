@@ -1,0 +1,1 @@
+"""Benchmarks and the detector evaluation (``make bench``, ``make eval``)."""

@@ -1,0 +1,326 @@
+"""Explainable rules from channel features to a state, a jammer type and a confidence.
+
+The rules follow domain.md 4.11 and are tried in the order of :data:`RULES`; the first that
+matches decides. Each rule names the features it used, so ``analyze --explain`` can print why.
+A carrier on the raster does not make a channel clean (most jammers are AM transmitters): what
+decides is the sideband (flat, stationary plateau = noise jamming), the fine carrier count
+(co-channel programme jamming), the ridge (sweep), the envelope and comb lines (pulse, tone), and
+the DRM cyclic prefix (flat but not jamming).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from dsp.drm import CP_DETECT_SCORE
+from dsp.features import CARRIER_MIN_DB, CARRIER_PEAK_DB, ChannelFeatures
+from dsp.vocabulary import CHANNEL_RASTER_HZ, JAMMER_TYPES, STATES, JammerType, State
+
+OCCUPIED_DB = 3.0
+"""Channel power over the floor from which a channel is not empty (ITU-R SM.1880: 3-5 dB)."""
+
+PLATEAU_DB = 3.0
+"""Sideband median over the floor from which a flat sideband is a noise jamming plateau."""
+
+FLAT_MIN = 0.8
+"""Flatness (over its white-noise null) of a noise plateau; speech sidebands are far lower."""
+
+
+TONE_SHARE_MIN = 0.6
+TONE_PEAK_DB = 10.0
+TONE_STATIONARITY_MIN = 0.95
+"""A tone puts most of the sideband power into a few bins standing well over the floor, and
+its spectrum repeats from step to step (speech and music do not)."""
+
+STEADY_MIN = 0.93
+STEADY_SK_MAX = 1.5
+STEADY_FLAT_MIN = 0.2
+"""A broadcast whose sideband spectrum repeats this exactly from step to step, without the
+bursts of speech (SK), and spread over the channel (flatness, not a few lines: a time signal
+or a strong line next door is steady too), carries a stationary noise plateau under its
+programme."""
+
+COMB_LINES_MIN = 2
+COMB_STATIONARITY_MIN = 0.85
+"""A pulse train too fast to change the frame power shows as steady lines at multiples of its
+rate around a line at the raster that is not a clean peak (its neighbours are comb lines)."""
+
+SPILL_MIN_DB = 4.5
+"""Channel power over the floor that a plateau or a neighbour's spill needs to count as jamming
+here: the truth of the simulator counts 3 dB of the jammer alone, and spill measured over the
+whole channel reads 1-2 dB high at the edge of a neighbour's skirt."""
+
+SPILL_SYMMETRY_MIN = 0.8
+"""Energy this one-sided, without a carrier, comes from the neighbour on that side."""
+
+SWEEP_CORR_MIN = 0.8
+SWEEP_RATE_MIN_HZ_S = 300.0
+SWEEP_SPAN_MIN_HZ = 1000.0
+"""A ridge that moves steadily across at least 1 kHz: a programme carrier drifts < 10 Hz."""
+
+PULSE_JITTER_DB = 3.0
+"""Median frame-to-frame power change of keyed emissions; noise gives < 1 dB and fading, far
+slower than a 5-10 ms frame, less; rare impulses do not move a median."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """Decisions for every channel of one step (each attribute has shape ``(C,)``).
+
+    Attributes
+    ----------
+    state
+        Index into :data:`dsp.vocabulary.STATES`.
+    jammer
+        Index into :data:`dsp.vocabulary.JAMMER_TYPES`, or -1 when not jammed.
+    confidence
+        Belief in the decision, 0.5..1 (0.5 = at a threshold).
+    rule
+        Index into :data:`RULES` of the rule that decided.
+    """
+
+    state: npt.NDArray[np.int8]
+    jammer: npt.NDArray[np.int8]
+    confidence: npt.NDArray[np.float64]
+    rule: npt.NDArray[np.int8]
+
+    def describe(self, index: int) -> tuple[State, JammerType | None, str]:
+        """State, jammer type and the decisive rule's text for one channel."""
+        j = int(self.jammer[index])
+        rule = RULES[int(self.rule[index])]
+        return STATES[int(self.state[index])], (JAMMER_TYPES[j] if j >= 0 else None), rule.text
+
+    @classmethod
+    def unknown(cls, channels: int) -> Verdicts:
+        """All channels ``unknown`` (a step taken while the receiver was faulty)."""
+        return cls(
+            state=np.full(channels, STATES.index("unknown"), dtype=np.int8),
+            jammer=np.full(channels, -1, dtype=np.int8),
+            confidence=np.ones(channels),
+            rule=np.full(channels, len(RULES) - 1, dtype=np.int8),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One decision rule: its name, its outcome and a sentence for ``--explain``."""
+
+    name: str
+    state: State
+    jammer: JammerType | None
+    text: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "drm",
+        "signal",
+        None,
+        f"DRM cyclic prefix found ({CP_DETECT_SCORE} <= cp_score <= 1, steady envelope)",
+    ),
+    Rule(
+        "sweep",
+        "jammed",
+        "sweep",
+        f"a peak moving >= {SWEEP_RATE_MIN_HZ_S:.0f} Hz/s over >= {SWEEP_SPAN_MIN_HZ:.0f} Hz "
+        f"(|corr| >= {SWEEP_CORR_MIN}), or one seen within 1.3 sweep periods",
+    ),
+    Rule("empty", "empty", None, f"power < {OCCUPIED_DB} dB over floor, no carrier, no lines"),
+    Rule(
+        "pulse",
+        "jammed",
+        "pulse",
+        f"keyed envelope (frame-to-frame jitter >= {PULSE_JITTER_DB} dB)",
+    ),
+    Rule(
+        "program",
+        "jammed",
+        "program",
+        "two or more co-channel carriers within 20 dB, two of them on the same frequencies "
+        "as in the previous step",
+    ),
+    Rule(
+        "noise",
+        "jammed",
+        "noise",
+        f"power >= {SPILL_MIN_DB} dB and a flat plateau >= {PLATEAU_DB} dB over floor in either "
+        f"sideband half (flatness >= {FLAT_MIN}) and no DRM prefix",
+    ),
+    Rule(
+        "tone",
+        "jammed",
+        "tone",
+        f"carrier whose sideband power sits in a few bins (share >= {TONE_SHARE_MIN}, "
+        f"peak >= {TONE_PEAK_DB} dB) and repeats (stationarity >= {TONE_STATIONARITY_MIN})",
+    ),
+    Rule(
+        "steady",
+        "jammed",
+        "noise",
+        f"a line at the raster, sidebands >= {PLATEAU_DB} dB over floor that repeat step to step "
+        f"(stationarity >= {STEADY_MIN}, SK <= {STEADY_SK_MAX}, flatness >= {STEADY_FLAT_MIN}): "
+        "noise under a programme",
+    ),
+    Rule(
+        "comb",
+        "jammed",
+        "pulse",
+        f"a line at the raster among >= {COMB_LINES_MIN} steady lines that repeat step to step "
+        f"(stationarity >= {COMB_STATIONARITY_MIN}): the spectrum of a fast keyed carrier",
+    ),
+    Rule("broadcast", "signal", None, "a single carrier with programme-like sidebands"),
+    Rule("occupied", "signal", None, f"power >= {OCCUPIED_DB} dB over floor, not jamming-like"),
+    Rule(
+        "spill",
+        "jammed",
+        None,
+        f"one-sided energy (|symmetry| >= {SPILL_SYMMETRY_MIN}, no carrier, power >= "
+        f"{SPILL_MIN_DB} dB) next to a jammed "
+        "channel on that side: the jammer reaches into this channel",
+    ),
+    Rule("unobserved", "unknown", None, "receiver fault or no data in this step"),
+)
+
+
+def ridge_seen(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
+    """Channels crossed in this step by a ridge moving steadily over at least 1 kHz."""
+    f = features
+    return np.asarray(
+        (np.abs(f.sweep_corr) >= SWEEP_CORR_MIN)
+        & (np.abs(f.sweep_rate_hz_s) >= SWEEP_RATE_MIN_HZ_S)
+        & (f.sweep_span_hz >= SWEEP_SPAN_MIN_HZ)
+    )
+
+
+def has_carrier(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
+    """Channels with a line at the raster standing 10 dB over the floor and the sidebands, and
+    6 dB over the bins 3-4 either side."""
+    return np.asarray(
+        (features.carrier_db >= CARRIER_MIN_DB)
+        & (features.carrier_excess_db >= CARRIER_MIN_DB)
+        & (features.carrier_peak_db >= CARRIER_PEAK_DB)
+    )
+
+
+def drm_candidates(features: ChannelFeatures, floor_observable: bool) -> npt.NDArray[np.bool_]:
+    """Channels the cyclic-prefix test must look at: occupied and without a carrier.
+
+    Where the usable span is too narrow to see the noise floor beside a channel (a 12 kS/s
+    single-channel recording), every carrier-less channel is tested.
+    """
+    occupied = features.snr_db >= OCCUPIED_DB if floor_observable else True
+    return np.asarray(occupied & ~has_carrier(features))
+
+
+def classify(
+    features: ChannelFeatures, frequencies_hz: npt.NDArray[np.int64] | None = None
+) -> Verdicts:
+    """Apply :data:`RULES` to every channel; the first rule that matches decides.
+
+    With ``frequencies_hz`` (the plan's channels), a channel decided only as ``occupied`` whose
+    energy is one-sided towards a jammed neighbour 5 kHz away becomes ``jammed`` by ``spill``,
+    with the neighbour's jammer type.
+    """
+    f = features
+    carrier = has_carrier(f)
+    occupied = (f.snr_db >= OCCUPIED_DB) | carrier | (f.lines > 0)
+    cp = np.nan_to_num(f.cp_score, nan=0.0)
+    matches = {
+        "drm": (
+            (cp >= CP_DETECT_SCORE) & (cp <= 1.0) & (f.jitter_db < PULSE_JITTER_DB),
+            (cp - CP_DETECT_SCORE) / CP_DETECT_SCORE,
+        ),
+        "sweep": (
+            ridge_seen(f) | (f.sweep_age_s <= f.sweep_hold_s),
+            np.where(ridge_seen(f), 1.0, 1.0 - f.sweep_age_s / np.maximum(f.sweep_hold_s, 1e-9)),
+        ),
+        "empty": (~occupied, (OCCUPIED_DB - f.snr_db) / OCCUPIED_DB),
+        "pulse": (f.jitter_db >= PULSE_JITTER_DB, f.jitter_db / PULSE_JITTER_DB - 1),
+        "program": (
+            (f.carriers >= 2) & (f.persistent_carriers >= 2),
+            (f.persistent_carriers - 1) / 2,
+        ),
+        "noise": (
+            (f.snr_db >= SPILL_MIN_DB)
+            & (
+                ((f.plateau_low_db >= PLATEAU_DB) & (f.flatness_low >= FLAT_MIN))
+                | ((f.plateau_high_db >= PLATEAU_DB) & (f.flatness_high >= FLAT_MIN))
+            ),
+            np.minimum(
+                (np.maximum(f.plateau_low_db, f.plateau_high_db) - PLATEAU_DB) / PLATEAU_DB,
+                (np.maximum(f.flatness_low, f.flatness_high) - FLAT_MIN) / (1 - FLAT_MIN),
+            ),
+        ),
+        "tone": (
+            carrier
+            & (f.line_share >= TONE_SHARE_MIN)
+            & (f.sideband_peak_db >= TONE_PEAK_DB)
+            & (np.nan_to_num(f.stationarity, nan=0.0) >= TONE_STATIONARITY_MIN),
+            (f.line_share - TONE_SHARE_MIN) / (1 - TONE_SHARE_MIN),
+        ),
+        "steady": (
+            (f.carrier_db >= CARRIER_MIN_DB)
+            & (f.sideband_db >= PLATEAU_DB)
+            & (np.nan_to_num(f.stationarity, nan=0.0) >= STEADY_MIN)
+            & (f.sk <= STEADY_SK_MAX)
+            & (f.flatness >= STEADY_FLAT_MIN),
+            (np.nan_to_num(f.stationarity, nan=0.0) - STEADY_MIN) / (1 - STEADY_MIN),
+        ),
+        "comb": (
+            ~carrier
+            & (f.carrier_db >= CARRIER_MIN_DB)
+            & (f.lines >= COMB_LINES_MIN)
+            & (np.nan_to_num(f.stationarity, nan=0.0) >= COMB_STATIONARITY_MIN),
+            (f.carrier_db - CARRIER_MIN_DB) / 20,
+        ),
+        "broadcast": (carrier, (f.carrier_db - CARRIER_MIN_DB) / 20),
+        "occupied": (occupied, (f.snr_db - OCCUPIED_DB) / OCCUPIED_DB),
+    }
+    channels = f.snr_db.shape[0]
+    rule = np.full(channels, -1, dtype=np.int8)
+    margin = np.zeros(channels)
+    for index, candidate in enumerate(RULES[:-2]):
+        hit, how_far = matches[candidate.name]
+        take = (rule < 0) & hit
+        rule[take] = index
+        margin[take] = how_far[take]
+    state_of = np.array([STATES.index(r.state) for r in RULES], dtype=np.int8)
+    jammer_of = np.array(
+        [JAMMER_TYPES.index(r.jammer) if r.jammer else -1 for r in RULES], dtype=np.int8
+    )
+    confidence = 0.5 + 0.5 * np.clip(np.nan_to_num(margin, nan=0.0), 0.0, 1.0)
+    state, jammer = state_of[rule], jammer_of[rule]
+    if frequencies_hz is not None and frequencies_hz.size > 1:
+        _spill(f, frequencies_hz, rule, state, jammer, confidence)
+    return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule)
+
+
+def _spill(
+    f: ChannelFeatures,
+    frequencies_hz: npt.NDArray[np.int64],
+    rule: npt.NDArray[np.int8],
+    state: npt.NDArray[np.int8],
+    jammer: npt.NDArray[np.int8],
+    confidence: npt.NDArray[np.float64],
+) -> None:
+    """Turn ``occupied`` channels fed from one side by a jammed neighbour into ``spill``."""
+    names = [r.name for r in RULES]
+    jammed = state == STATES.index("jammed")
+    lower = np.r_[-1, np.arange(frequencies_hz.size - 1)]
+    upper = np.r_[np.arange(1, frequencies_hz.size), -1]
+    step = np.diff(frequencies_hz, prepend=frequencies_hz[0] - 1)
+    has_lower = (lower >= 0) & (step == CHANNEL_RASTER_HZ)
+    has_upper = (upper >= 0) & (np.r_[step[1:], 0] == CHANNEL_RASTER_HZ)
+    source = np.where(f.symmetry >= SPILL_SYMMETRY_MIN, np.where(has_lower, lower, -1), -1)
+    source = np.where(f.symmetry <= -SPILL_SYMMETRY_MIN, np.where(has_upper, upper, -1), source)
+    take = (rule == names.index("occupied")) & (source >= 0) & (f.snr_db >= SPILL_MIN_DB)
+    take &= jammed[np.maximum(source, 0)]
+    rule[take] = names.index("spill")
+    state[take] = STATES.index("jammed")
+    jammer[take] = jammer[source[take]]
+    confidence[take] = 0.5 + 0.5 * (np.abs(f.symmetry[take]) - SPILL_SYMMETRY_MIN) / (
+        1 - SPILL_SYMMETRY_MIN
+    )

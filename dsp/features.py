@@ -1,0 +1,435 @@
+"""Per-channel features of one step, vectorised over channels (domain.md section 4).
+
+Every feature is an array with one value per channel of the plan. Powers are compared with the
+FCME noise floor of the same bins, so "dB" below means dB over the floor unless said otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from dsp.plan import CARRIER_GUARD_BINS, ChannelPlan
+from dsp.spectrum import StepSpectra
+
+Array = npt.NDArray[np.float64]
+
+ZOOM_PAD = 4
+"""Zero-padding factor of the fine carrier spectrum (interpolates its ~1/step Hz resolution)."""
+
+CARRIER_MIN_DB = 10.0
+"""A carrier stands this far over both the floor and the channel's sideband median."""
+
+MULTIPLICITY_RANGE_DB = 20.0
+"""Co-channel carriers count when within this of the strongest (domain.md 4.5 uses 25 dB)."""
+
+CARRIER_PEAK_DB = 6.0
+"""A carrier stands this far over the bins 3-4 either side (a 400 Hz tone's sidebands at 50 %
+modulation sit 12 dB down there; a neighbour's skirt rises towards the neighbour instead)."""
+
+SHOULDER_BINS = (3, 4)
+"""Bins either side of the raster that a carrier must stand above: a true line is a local peak,
+while the sidelobe skirt of a strong signal a few bins away rises towards that signal."""
+
+FINE_LINES_KEPT = 4
+"""Carrier lines remembered per channel for the persistence test (CNR1 uses up to 3)."""
+
+MIRROR_BELOW_DB = 6.0
+"""Mirrored lines are keying sidebands only when both sit this far under the strongest line
+(co-channel carriers are of comparable strength)."""
+
+MIRROR_TOLERANCE_DB = 6.0
+"""A fine line matched within this by its mirror about the strongest line is a sideband of that
+carrier's amplitude or phase keying (a time signal, a pulse train), not another carrier."""
+
+LINE_MIN_DB = 10.0
+"""A discrete sideband line stands this far over the sideband median and the floor."""
+
+LINE_MAX_SK = 0.6
+"""A line is steady (a tone or a pulse-train harmonic) when its bin's SK is below this."""
+
+RIDGE_MIN_DB = 10.0
+"""A frame's strongest bin takes part in ridge tracking when this far over the floor."""
+
+INNER_HZ = (300.0, 1500.0)
+OUTER_HZ = (3000.0, 4500.0)
+"""Audio-frequency ranges compared by the sideband tilt (speech and music fall with frequency)."""
+
+
+def flatness_null(frames: int) -> float:
+    """Expected spectral flatness of white Gaussian noise after averaging ``frames`` frames.
+
+    ``exp(psi(K)) / K`` (domain.md 4.6): 0.561 for one frame, not 1.
+
+    >>> round(flatness_null(1), 3), round(flatness_null(8), 3)
+    (0.561, 0.938)
+    """
+    return float(np.exp(special.digamma(frames)) / frames)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelFeatures:
+    """Features of every channel in one step (each attribute has shape ``(C,)``).
+
+    Attributes
+    ----------
+    snr_db
+        Mean channel power (+-4.5 kHz) over the mean floor of its bins.
+    sideband_db
+        Median of the sideband bins (carrier +-2 bins excluded) over the floor.
+    carrier_db
+        Strongest of the three bins at the raster over the floor.
+    carrier_excess_db
+        The same bin over the sideband median: a line, not a plateau.
+    carrier_peak_db
+        The same bin over the strongest of the bins 3-4 either side: a line standing as a local
+        peak, not the sidelobe skirt of a strong signal a few bins away.
+    carrier_offset_hz
+        Frequency of the strongest fine-spectrum line minus the raster frequency.
+    carriers
+        Lines in the fine (about 1 Hz) spectrum around the raster within 20 dB of the strongest:
+        1 for an AM carrier, 2-3 for co-channel programme jamming; 0 without a carrier.
+    flatness
+        Spectral flatness of the sideband bins divided by its white-noise null (1 = flat noise).
+    sk
+        Mean spectral kurtosis of the sideband bins (1 for Gaussian noise and noise jammers).
+    occupied_bw_hz
+        99 % power bandwidth of the floor-subtracted channel spectrum (ITU-R SM.443 beta method).
+    symmetry
+        ``(lower - upper) / (lower + upper)`` of sideband power over the floor: 0 for DSB,
+        +-1 for one-sided energy.
+    tilt_db
+        Sideband excess power at 0.3-1.5 kHz over that at 3-4.5 kHz from the carrier.
+    lines
+        Steady discrete lines in the sidebands (local maxima with SK below 0.6).
+    jitter_db
+        Median frame-to-frame change of channel power: pulses change it, fading does not, and
+        rare impulses do not move a median.
+    sweep_rate_hz_s
+        Slope of the least-squares line through the per-frame peak frequencies.
+    sweep_corr
+        Correlation of peak frequency with time over the frames with a prominent peak.
+    sweep_span_hz
+        Range covered by the per-frame peak frequency.
+    cp_score
+        DRM cyclic-prefix score (see :mod:`dsp.drm`); NaN where it was not tested.
+    plateau_low_db, plateau_high_db
+        Median of the lower and of the upper sideband bins over the floor (a plateau reaching
+        into a channel from one side, e.g. a wide jammer next door, fills only one half).
+    flatness_low, flatness_high
+        Flatness of each half, over its white-noise null.
+    sideband_peak_db
+        Strongest sideband bin over the floor.
+    line_share
+        Share of the sideband excess power in its six strongest bins: near 1 for a tone, low for
+        programme audio and noise.
+    persistent_carriers
+        Carriers of this step found again within 1.5 Hz among the previous step's (set by the
+        detector): co-channel transmitters stay on their frequencies, while the maxima of a
+        Doppler-spread carrier wander (and the strongest of several fading carriers changes).
+    sweep_age_s
+        Seconds since a sweep ridge was last seen on the channel (set by the detector; 0 in the
+        step where it is seen, infinite if never).
+    sweep_hold_s
+        How long a sweep is assumed to stay on a channel between ridge crossings: 1.3 times the
+        interval between the last two crossings (set by the detector).
+    stationarity
+        Correlation of the sideband spectrum (dB over floor) with the previous step's (set by
+        the detector; NaN for a first step): a tone or a noise plateau repeats itself, speech
+        and music do not.
+    carrier_lines_hz
+        Offsets from the raster of up to four carriers, strongest first, shape ``(C, 4)``, NaN
+        where fewer (what :attr:`persistent_carriers` compares; not a feature).
+    profile_db
+        The sideband spectrum itself, ``10 log10(excess + floor / 10)`` per sideband bin, shape
+        ``(C, S)``: what :attr:`stationarity` compares (not a feature).
+    """
+
+    snr_db: Array
+    sideband_db: Array
+    carrier_db: Array
+    carrier_excess_db: Array
+    carrier_peak_db: Array
+    carrier_offset_hz: Array
+    carriers: Array
+    flatness: Array
+    sk: Array
+    occupied_bw_hz: Array
+    symmetry: Array
+    tilt_db: Array
+    lines: Array
+    jitter_db: Array
+    sweep_rate_hz_s: Array
+    sweep_corr: Array
+    sweep_span_hz: Array
+    cp_score: Array
+    plateau_low_db: Array
+    plateau_high_db: Array
+    flatness_low: Array
+    flatness_high: Array
+    sideband_peak_db: Array
+    line_share: Array
+    persistent_carriers: Array
+    sweep_age_s: Array
+    sweep_hold_s: Array
+    stationarity: Array
+    carrier_lines_hz: npt.NDArray[np.float64] = field(repr=False)
+    profile_db: npt.NDArray[np.float64] = field(repr=False)
+
+    def row(self, index: int) -> dict[str, float]:
+        """All features of one channel, by name."""
+        return {name: float(getattr(self, name)[index]) for name in FEATURE_NAMES}
+
+    def matrix(self) -> Array:
+        """All features as one array, shape ``(C, len(FEATURE_NAMES))``."""
+        return np.stack([getattr(self, name) for name in FEATURE_NAMES], axis=1)
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(
+    f.name for f in fields(ChannelFeatures) if f.name not in ("profile_db", "carrier_lines_hz")
+)
+"""Names of the features, in the column order of :meth:`ChannelFeatures.matrix`."""
+
+
+def _db(ratio: npt.ArrayLike) -> Array:
+    return np.asarray(10.0 * np.log10(np.maximum(ratio, 1e-30)), dtype=np.float64)
+
+
+def compute_features(
+    spectra: StepSpectra, plan: ChannelPlan, floor: Array, step_s: float
+) -> ChannelFeatures:
+    """Measure every channel of ``plan`` in one step.
+
+    Parameters
+    ----------
+    spectra
+        The step's spectra.
+    plan
+        The channel plan they were computed for.
+    floor
+        Noise floor per (fft-shifted) bin, in the unit of ``spectra.psd``.
+    step_s
+        Duration of the step in seconds (for rates).
+    """
+    bins = plan.channel_bins
+    psd = spectra.psd[bins]
+    noise = floor[bins]
+    side_cols = plan.sideband_cols
+    side = psd[:, side_cols]
+    side_noise = noise[:, side_cols]
+    side_median = np.median(side, axis=1)
+    noise_mean = noise.mean(axis=1)
+
+    snr_db = _db(psd.mean(axis=1) / noise_mean)
+    sideband_db = _db(side_median / np.median(side_noise, axis=1))
+    centre = plan.carrier_col
+    carrier_power = psd[:, centre - 1 : centre + 2].max(axis=1)
+    shoulder = np.concatenate(
+        [
+            psd[:, centre - SHOULDER_BINS[1] : centre - SHOULDER_BINS[0] + 1],
+            psd[:, centre + SHOULDER_BINS[0] : centre + SHOULDER_BINS[1] + 1],
+        ],
+        axis=1,
+    ).max(axis=1)
+    carrier_db = _db(carrier_power / noise[:, centre])
+    carrier_excess_db = _db(carrier_power / side_median)
+    carrier_peak_db = _db(carrier_power / shoulder)
+    has_carrier = (
+        (carrier_db >= CARRIER_MIN_DB)
+        & (carrier_excess_db >= CARRIER_MIN_DB)
+        & (carrier_peak_db >= CARRIER_PEAK_DB)
+    )
+
+    coarse_hz = _coarse_peak_hz(psd[:, centre - 2 : centre + 3]) * plan.bin_hz
+    offset_hz = np.full(len(plan), np.nan)
+    count = np.zeros(len(plan))
+    lines_hz = np.full((len(plan), FINE_LINES_KEPT), np.nan)
+    lit = np.flatnonzero(has_carrier)  # the fine spectrum is only needed where a carrier is
+    offset_hz[lit], count[lit], lines_hz[lit] = _fine_carriers(
+        spectra.carrier_series[:, lit], plan.raster_offset_hz[lit], step_s, coarse_hz[lit]
+    )
+    null = flatness_null(spectra.frames)
+    flatness = _flatness(side) / null
+    half = side.shape[1] // 2
+    low, high = side[:, :half], side[:, half:]
+    sk = spectra.sk[bins][:, side_cols].mean(axis=1)
+
+    excess = np.maximum(psd - noise, 0.0)
+    cols = np.arange(bins.shape[1]) - centre
+    offsets = cols * plan.bin_hz
+    occupied_bw_hz = _occupied_bandwidth(excess, plan.bin_hz)
+    guard = np.abs(cols) > CARRIER_GUARD_BINS
+    lower = excess[:, guard & (cols < 0)].sum(axis=1)
+    upper = excess[:, guard & (cols > 0)].sum(axis=1)
+    symmetry = (lower - upper) / np.maximum(lower + upper, 1e-30)
+    inner = (np.abs(offsets) >= INNER_HZ[0]) & (np.abs(offsets) <= INNER_HZ[1])
+    outer = (np.abs(offsets) >= OUTER_HZ[0]) & (np.abs(offsets) <= OUTER_HZ[1])
+    tilt_db = _db(
+        (excess[:, inner].mean(axis=1) + 0.1 * noise_mean)
+        / (excess[:, outer].mean(axis=1) + 0.1 * noise_mean)
+    )
+    lines = _steady_lines(side, side_noise, spectra.sk[bins][:, side_cols], side_median)
+    side_excess = excess[:, side_cols]
+    top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
+    line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
+
+    power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
+    jitter_db = np.median(np.abs(np.diff(_db(power), axis=0)), axis=0)
+    rate, corr, span = _ridge(spectra, plan, floor, step_s)
+    nan = np.full(len(plan), np.nan)
+    return ChannelFeatures(
+        snr_db=snr_db,
+        sideband_db=sideband_db,
+        carrier_db=carrier_db,
+        carrier_excess_db=carrier_excess_db,
+        carrier_peak_db=carrier_peak_db,
+        carrier_offset_hz=offset_hz,
+        carriers=count,
+        flatness=flatness,
+        sk=sk,
+        occupied_bw_hz=occupied_bw_hz,
+        symmetry=symmetry,
+        tilt_db=tilt_db,
+        lines=lines,
+        jitter_db=jitter_db,
+        sweep_rate_hz_s=rate,
+        sweep_corr=corr,
+        sweep_span_hz=span,
+        cp_score=nan,
+        plateau_low_db=_db(np.median(low, axis=1) / np.median(side_noise[:, :half], axis=1)),
+        plateau_high_db=_db(np.median(high, axis=1) / np.median(side_noise[:, half:], axis=1)),
+        flatness_low=_flatness(low) / null,
+        flatness_high=_flatness(high) / null,
+        sideband_peak_db=_db((side / side_noise).max(axis=1)),
+        line_share=np.where(has_carrier, line_share, 0.0),
+        persistent_carriers=np.zeros(len(plan)),
+        sweep_age_s=np.full(len(plan), np.inf),
+        sweep_hold_s=np.zeros(len(plan)),
+        stationarity=nan.copy(),
+        carrier_lines_hz=lines_hz,
+        profile_db=_db(side_excess + 0.1 * side_noise),
+    )
+
+
+def _flatness(values: Array) -> Array:
+    """Geometric over arithmetic mean along the last axis."""
+    return np.asarray(
+        np.exp(np.log(np.maximum(values, 1e-30)).mean(axis=1)) / values.mean(axis=1),
+        dtype=np.float64,
+    )
+
+
+def _coarse_peak_hz(around: Array) -> Array:
+    """Peak position, in bins from the middle of 5 bins, by parabolic interpolation in dB.
+
+    Only the middle three bins may hold the peak; its neighbours refine it.
+    """
+    level = _db(around)
+    col = level[:, 1:4].argmax(axis=1) + 1
+    rows = np.arange(around.shape[0])
+    left, mid, right = level[rows, col - 1], level[rows, col], level[rows, col + 1]
+    curvature = left - 2 * mid + right
+    delta = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, 1), 0)
+    return np.asarray(col - 2 + np.clip(delta, -0.5, 0.5), dtype=np.float64)
+
+
+def _fine_carriers(
+    series: npt.NDArray[np.complex64], raster_offset_hz: Array, step_s: float, coarse_hz: Array
+) -> tuple[Array, Array, Array]:
+    """Offset of the strongest fine line from the raster and the number of carriers, per
+    channel, and the offsets from the raster of up to :data:`FINE_LINES_KEPT` carriers,
+    strongest first, shape ``(C, FINE_LINES_KEPT)`` (NaN where there are fewer).
+
+    The raster bin's value, frame after frame, is the signal within about half a bin of the
+    bin centre sampled at the frame rate; its spectrum over the step resolves lines about
+    ``1 / step_s`` Hz apart (a few Hz), as co-channel carriers need (domain.md 4.5).
+    """
+    m, chans = series.shape
+    if chans == 0:
+        return np.zeros(0), np.zeros(0), np.zeros((0, FINE_LINES_KEPT))
+    window = np.hanning(m + 2)[1:-1]
+    size = ZOOM_PAD * (1 << (m - 1).bit_length())
+    zoom = np.fft.fftshift(np.fft.fft(series * window[:, None], n=size, axis=0), axes=0)
+    power = zoom.real**2 + zoom.imag**2
+    frame_rate_hz = m / step_s
+    freqs = (np.arange(size) - size // 2) * frame_rate_hz / size
+    peak = power.argmax(axis=0)
+    strongest = power[peak, np.arange(chans)]
+    fine_hz = freqs[peak]
+    fine_hz = fine_hz + frame_rate_hz * np.rint((coarse_hz - fine_hz) / frame_rate_hz)
+    offset_hz = fine_hz - raster_offset_hz
+    inner = power[1:-1]
+    local_max = (inner > power[:-2]) & (inner >= power[2:])
+    loud = inner >= strongest * 10 ** (-MULTIPLICITY_RANGE_DB / 10)
+    mirror_idx = np.clip(2 * peak[None, :] - np.arange(1, size - 1)[:, None], 0, size - 1)
+    mirror = np.take_along_axis(power, mirror_idx, axis=0)
+    sideband = np.abs(10 * np.log10(np.maximum(inner, 1e-30) / np.maximum(mirror, 1e-30)))
+    weak = 10 ** (-MIRROR_BELOW_DB / 10) * strongest
+    sideband = (
+        (sideband <= MIRROR_TOLERANCE_DB)
+        & (mirror_idx != peak[None, :])
+        & (inner <= weak)
+        & (mirror <= weak)
+    )
+    carrier_line = local_max & loud & ~sideband
+    count = carrier_line.sum(axis=0).astype(np.float64)
+    order = np.argsort(-np.where(carrier_line, inner, 0.0), axis=0)[:FINE_LINES_KEPT]
+    kept = np.take_along_axis(carrier_line, order, axis=0)
+    lines_hz = np.where(kept, offset_hz + (freqs[order + 1] - freqs[peak]), np.nan).T
+    return np.asarray(offset_hz, dtype=np.float64), count, np.asarray(lines_hz, dtype=np.float64)
+
+
+def _occupied_bandwidth(excess: Array, bin_hz: float, beta: float = 0.01) -> Array:
+    """Width between the ``beta / 2`` and ``1 - beta / 2`` points of the cumulative power."""
+    total = excess.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(excess, axis=1) / np.maximum(total, 1e-30)
+    low = (cumulative < beta / 2).sum(axis=1)
+    high = (cumulative < 1 - beta / 2).sum(axis=1)
+    width = (high - low + 1) * bin_hz
+    return np.where(total[:, 0] > 0, width, 0.0).astype(np.float64)
+
+
+def _steady_lines(side: Array, side_noise: Array, side_sk: Array, side_median: Array) -> Array:
+    """Count local maxima of the sidebands standing clear of the plateau and steady in time."""
+    middle = side[:, 1:-1]
+    peak = (middle > side[:, :-2]) & (middle >= side[:, 2:])
+    level = 10 ** (LINE_MIN_DB / 10)
+    tall = (middle >= level * side_median[:, None]) & (middle >= level * side_noise[:, 1:-1])
+    steady = side_sk[:, 1:-1] < LINE_MAX_SK
+    return np.asarray((peak & tall & steady).sum(axis=1), dtype=np.float64)
+
+
+def _ridge(
+    spectra: StepSpectra, plan: ChannelPlan, floor: Array, step_s: float
+) -> tuple[Array, Array, Array]:
+    """Least-squares line through the per-frame peak bins (ridge tracking, domain.md 4.9).
+
+    Frames count where their peak is prominent and away from the carrier bins, so a steady
+    carrier never forms a ridge; a swept tone gives a high correlation and a large slope.
+    """
+    cols = spectra.ridge_col
+    m = cols.shape[0]
+    peak_floor = 2 * floor[plan.channel_bins[np.arange(len(plan))[None, :], cols]]  # frame pairs
+    prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
+    prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
+    weight = prominent.astype(np.float64)
+    count = weight.sum(axis=0)
+    safe = np.maximum(count, 1.0)
+    t = np.arange(m, dtype=np.float64)[:, None] * (step_s / m)
+    f = cols.astype(np.float64) * plan.bin_hz
+    mean_t = (weight * t).sum(axis=0) / safe
+    mean_f = (weight * f).sum(axis=0) / safe
+    dt, df = t - mean_t, f - mean_f
+    var_t = (weight * dt * dt).sum(axis=0)
+    var_f = (weight * df * df).sum(axis=0)
+    cov = (weight * dt * df).sum(axis=0)
+    enough = (count >= 6) & (var_t > 0) & (var_f > 0)
+    rate = np.where(enough, cov / np.where(var_t > 0, var_t, 1.0), 0.0)
+    corr = np.where(enough, cov / np.sqrt(np.where(enough, var_t * var_f, 1.0)), 0.0)
+    high = np.where(prominent, f, -np.inf).max(axis=0)
+    low = np.where(prominent, f, np.inf).min(axis=0)
+    span = np.where(count > 0, high - low, 0.0)
+    return rate, corr, span

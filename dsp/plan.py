@@ -1,0 +1,167 @@
+"""Which 5 kHz channels a tuning can judge, and which FFT bins belong to each of them.
+
+A channel (DESIGN.md) is a raster frequency whose +-4.5 kHz lies inside the usable part of the
+tuning. The usable part is the flat middle of the receiver's passband: both the KiwiSDR
+(12 kS/s, flat over about +-4.5 kHz, 60-80 dB down at +-5 kHz) and the RTL-SDR decimation filters
+roll off in the outer quarter of the span, so by default only the middle
+``usable_fraction = 0.75`` of the two-sided span is kept. Direct-conversion 8-bit tuners add a
+spike at 0 Hz baseband that looks like a carrier; with ``dc_guard_hz > 0`` no channel may reach
+within that distance of the centre, and the bins there never enter the noise floor.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from dsp.vocabulary import CHANNEL_RASTER_HZ
+
+CHANNEL_HALF_WIDTH_HZ = 4500.0
+"""Half of the AM necessary bandwidth (9 kHz, RR Appendix 11): the part of a channel judged."""
+
+TARGET_BIN_HZ = 125.0
+"""Aimed-for FFT bin width: about 70 bins across a channel, 4-10 ms frames."""
+
+CARRIER_GUARD_BINS = 2
+"""Bins either side of the raster bin that a carrier's Hann main lobe may occupy."""
+
+FLOOR_BLOCK_HZ = 100_000.0
+"""Width of the spans over which one noise floor is estimated (passband ripple is slow)."""
+
+
+def frame_length(sample_rate_hz: float) -> int:
+    """FFT length (a power of two, at least 64) whose bin width is closest to 125 Hz in log.
+
+    >>> frame_length(2_048_000), frame_length(250_000), frame_length(12_000)
+    (16384, 2048, 128)
+    """
+    return max(64, 1 << round(math.log2(sample_rate_hz / TARGET_BIN_HZ)))
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """The channels of one tuning and their FFT bins (fft-shifted, bin 0 at ``-rate/2``).
+
+    Build it with :meth:`for_tuning`.
+
+    Attributes
+    ----------
+    center_hz, sample_rate_hz
+        The tuning.
+    nfft
+        FFT length of the spectra the bin indices refer to.
+    frequencies_hz
+        Channel raster frequencies, ascending, shape ``(C,)``.
+    channel_bins
+        Bin indices of each channel's +-4.5 kHz, shape ``(C, B)``; column ``B // 2`` is the
+        bin nearest the raster frequency.
+    floor_blocks
+        Bin indices used for the noise floor, shape ``(K, L)``: usable bins outside the DC guard,
+        cut into ``K`` spans of about :data:`FLOOR_BLOCK_HZ`.
+    """
+
+    center_hz: float
+    sample_rate_hz: float
+    nfft: int
+    frequencies_hz: npt.NDArray[np.int64]
+    channel_bins: npt.NDArray[np.intp]
+    floor_blocks: npt.NDArray[np.intp]
+    sideband_cols: npt.NDArray[np.intp] = field(repr=False)
+
+    @classmethod
+    def for_tuning(
+        cls,
+        center_hz: float,
+        sample_rate_hz: float,
+        *,
+        nfft: int | None = None,
+        usable_fraction: float = 0.75,
+        dc_guard_hz: float = 0.0,
+    ) -> ChannelPlan:
+        """Channels whose +-4.5 kHz fit in the usable span (and clear of the DC guard).
+
+        Parameters
+        ----------
+        center_hz, sample_rate_hz
+            RF frequency at baseband 0 Hz, and the complex sample rate.
+        nfft
+            FFT length; :func:`frame_length` of the rate when not given.
+        usable_fraction
+            Fraction of the two-sided span ``[-rate/2, rate/2)`` that is flat passband.
+        dc_guard_hz
+            Half-width of the region around 0 Hz baseband that no channel may touch (the DC
+            spike of direct-conversion tuners); 0 for receivers without one.
+
+        Raises
+        ------
+        ValueError
+            If the rate, fraction or guard are not positive and sensible. A tuning with no whole
+            channel gives an empty plan (``len(plan) == 0``), which callers report.
+
+        Examples
+        --------
+        >>> plan = ChannelPlan.for_tuning(6_000_000, 250_000, dc_guard_hz=500)
+        >>> len(plan), int(plan.frequencies_hz[0]), int(plan.frequencies_hz[-1])
+        (32, 5915000, 6085000)
+        """
+        if not sample_rate_hz > 0 or not 0 < usable_fraction <= 1 or dc_guard_hz < 0:
+            raise ValueError(
+                f"bad tuning: sample_rate_hz={sample_rate_hz}, usable_fraction={usable_fraction}"
+                f", dc_guard_hz={dc_guard_hz}"
+            )
+        n = nfft if nfft is not None else frame_length(sample_rate_hz)
+        bin_hz = sample_rate_hz / n
+        half_usable_hz = usable_fraction * sample_rate_hz / 2
+        lo = math.ceil((center_hz - half_usable_hz + CHANNEL_HALF_WIDTH_HZ) / CHANNEL_RASTER_HZ)
+        hi = math.floor((center_hz + half_usable_hz - CHANNEL_HALF_WIDTH_HZ) / CHANNEL_RASTER_HZ)
+        freqs = np.arange(lo, hi + 1, dtype=np.int64) * CHANNEL_RASTER_HZ
+        if dc_guard_hz > 0:
+            freqs = freqs[np.abs(freqs - center_hz) > CHANNEL_HALF_WIDTH_HZ + dc_guard_hz]
+        half_bins = int((CHANNEL_HALF_WIDTH_HZ - bin_hz / 2) // bin_hz)  # bins wholly inside
+        raster_bins = n // 2 + np.rint((freqs - center_hz) / bin_hz).astype(np.intp)
+        cols = np.arange(-half_bins, half_bins + 1, dtype=np.intp)
+        channel_bins = raster_bins[:, None] + cols[None, :]
+        sideband_cols = np.flatnonzero(np.abs(cols) > CARRIER_GUARD_BINS + 1).astype(np.intp)
+
+        offsets_hz = (np.arange(n) - n // 2) * bin_hz
+        usable = np.abs(offsets_hz) <= half_usable_hz
+        if dc_guard_hz > 0:
+            usable &= np.abs(offsets_hz) > dc_guard_hz
+        usable_bins = np.flatnonzero(usable).astype(np.intp)
+        per_block = max(1, round(FLOOR_BLOCK_HZ / bin_hz))
+        blocks = max(1, round(usable_bins.size / per_block))
+        length = usable_bins.size // blocks
+        floor_blocks = usable_bins[: blocks * length].reshape(blocks, length)
+        return cls(
+            center_hz=float(center_hz),
+            sample_rate_hz=float(sample_rate_hz),
+            nfft=n,
+            frequencies_hz=freqs,
+            channel_bins=channel_bins,
+            floor_blocks=floor_blocks,
+            sideband_cols=sideband_cols,
+        )
+
+    def __len__(self) -> int:
+        return int(self.frequencies_hz.size)
+
+    @property
+    def bin_hz(self) -> float:
+        """FFT bin width in Hz."""
+        return self.sample_rate_hz / self.nfft
+
+    @property
+    def carrier_col(self) -> int:
+        """Column of :attr:`channel_bins` holding the bin nearest each raster frequency."""
+        return int(self.channel_bins.shape[1] // 2)
+
+    @property
+    def raster_offset_hz(self) -> npt.NDArray[np.float64]:
+        """Raster frequency minus the centre of its nearest bin, per channel, in Hz."""
+        bin_centres = self.center_hz + (self.channel_bins[:, self.carrier_col] - self.nfft // 2) * (
+            self.bin_hz
+        )
+        return np.asarray(self.frequencies_hz - bin_centres, dtype=np.float64)

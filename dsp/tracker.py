@@ -1,0 +1,199 @@
+"""Hysteresis from per-step verdicts to :class:`~dsp.vocabulary.Segment` s, per channel.
+
+A new state must hold for ``confirm[state]`` consecutive steps before it replaces the current
+one; shorter runs (an impulse, a fade, one odd step) are absorbed into the surrounding segment.
+When a state is confirmed its segment is back-dated to the first step of the run, so onsets and
+ends are placed to within one step while flicker is suppressed. ``unknown`` is confirmed at once,
+and so is whatever follows it: a faulty receiver is a fact, not an opinion. All per-step work is
+vectorised over channels; only channels whose state changes are visited one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from dsp.classify import RULES, Verdicts
+from dsp.features import FEATURE_NAMES
+from dsp.vocabulary import JAMMER_TYPES, STATES, Segment, State
+
+DEFAULT_CONFIRM_STEPS: Mapping[State, int] = {"empty": 2, "signal": 2, "jammed": 2, "unknown": 1}
+"""Steps a new state must last to be believed (1 s steps: onsets still placed to the step)."""
+
+RESERVOIR = 128
+"""Steps of features kept per channel for a segment's medians; longer segments keep every
+second, fourth, ... step (an even thinning, so the median stays representative)."""
+
+
+class _Accumulator:
+    """Running figures of one open run per channel: confidence, votes, feature reservoir."""
+
+    def __init__(self, channels: int, names: int) -> None:
+        self.count = np.zeros(channels, dtype=np.int64)
+        self.confidence = np.zeros(channels)
+        self.votes = np.zeros((channels, len(JAMMER_TYPES)), dtype=np.int64)
+        self.rules = np.zeros((channels, len(RULES)), dtype=np.int64)
+        self.values = np.zeros((channels, RESERVOIR, names), dtype=np.float32)
+        self.filled = np.zeros(channels, dtype=np.int64)
+        self.stride = np.ones(channels, dtype=np.int64)
+
+    def reset(self, mask: npt.NDArray[np.bool_]) -> None:
+        self.count[mask] = 0
+        self.confidence[mask] = 0.0
+        self.votes[mask] = 0
+        self.rules[mask] = 0
+        self.filled[mask] = 0
+        self.stride[mask] = 1
+
+    def add(
+        self, mask: npt.NDArray[np.bool_], verdicts: Verdicts, values: npt.NDArray[np.float64]
+    ) -> None:
+        idx = np.flatnonzero(mask)
+        self.confidence[idx] += verdicts.confidence[idx]
+        jammed = idx[verdicts.jammer[idx] >= 0]
+        self.votes[jammed, verdicts.jammer[jammed]] += 1
+        self.rules[idx, verdicts.rule[idx]] += 1
+        sample = idx[self.count[idx] % self.stride[idx] == 0]
+        self.values[sample, self.filled[sample]] = values[sample]
+        self.filled[sample] += 1
+        self.count[idx] += 1
+        for ch in np.flatnonzero(self.filled == RESERVOIR):
+            self.values[ch, : RESERVOIR // 2] = self.values[ch, ::2]
+            self.filled[ch] = RESERVOIR // 2
+            self.stride[ch] *= 2
+
+    def take(self, other: _Accumulator, mask: npt.NDArray[np.bool_]) -> None:
+        """Replace this run's figures by ``other``'s where ``mask``."""
+        for name in ("count", "confidence", "votes", "rules", "values", "filled", "stride"):
+            getattr(self, name)[mask] = getattr(other, name)[mask]
+
+    def medians(self, ch: int) -> npt.NDArray[np.float64]:
+        """Median of each value over the kept steps of channel ``ch``, ignoring NaN."""
+        kept = np.sort(self.values[ch, : self.filled[ch]].astype(np.float64), axis=0)
+        finite = np.isfinite(kept).sum(axis=0)
+        out = np.full(kept.shape[1], np.nan)
+        for j in np.flatnonzero(finite):
+            n = int(finite[j])
+            out[j] = 0.5 * (kept[(n - 1) // 2, j] + kept[n // 2, j])
+        return out
+
+
+class Tracker:
+    """Turns a stream of step verdicts for one tuning into segments.
+
+    Parameters
+    ----------
+    frequencies_hz
+        The channels, in the order of the verdict arrays.
+    confirm_steps
+        Steps each state must last before it is believed.
+    """
+
+    def __init__(
+        self,
+        frequencies_hz: npt.NDArray[np.int64],
+        confirm_steps: Mapping[State, int] = DEFAULT_CONFIRM_STEPS,
+    ) -> None:
+        self.frequencies_hz = frequencies_hz
+        self._confirm = np.array([confirm_steps[s] for s in STATES], dtype=np.int64)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget every open run (the next step starts new segments)."""
+        channels = self.frequencies_hz.size
+        self._times: list[datetime] = []
+        self._state = np.full(channels, -1, dtype=np.int8)
+        self._start = np.zeros(channels, dtype=np.int64)
+        self._pending = np.full(channels, -1, dtype=np.int8)
+        self._pending_start = np.zeros(channels, dtype=np.int64)
+        self._run = _Accumulator(channels, len(FEATURE_NAMES))
+        self._pending_run = _Accumulator(channels, len(FEATURE_NAMES))
+        self._end: datetime | None = None
+
+    def update(
+        self,
+        start: datetime,
+        end: datetime,
+        verdicts: Verdicts,
+        features: npt.NDArray[np.float64] | None,
+    ) -> list[Segment]:
+        """Add one step ``[start, end)``; return the segments this step closed.
+
+        ``features`` is :meth:`ChannelFeatures.matrix` of the step (None when not judged).
+
+        A step that does not begin where the previous one ended closes every segment at the
+        previous end first (the gap is not covered: it was not observed).
+        """
+        closed: list[Segment] = []
+        if self._end is not None and start != self._end:
+            closed = self.finish()
+        step = len(self._times)
+        self._times.append(start)
+        self._end = end
+        state = verdicts.state
+        fresh = self._state < 0
+        self._state[fresh] = state[fresh]
+        self._start[fresh] = step
+
+        values = (
+            features if features is not None else np.full((state.size, len(FEATURE_NAMES)), np.nan)
+        )
+        same = state == self._state
+        self._pending[same] = -1
+        self._pending_run.reset(same)
+        self._run.add(same, verdicts, values)
+
+        other = ~same
+        restart = other & (state != self._pending)
+        self._pending[restart] = state[restart]
+        self._pending_start[restart] = step
+        self._pending_run.reset(restart)
+        self._pending_run.add(other, verdicts, values)
+
+        after_unknown = self._state == STATES.index("unknown")
+        confirmed = other & ((self._pending_run.count >= self._confirm[state]) | after_unknown)
+        for ch in np.flatnonzero(confirmed):
+            closed.append(self._segment(int(ch), self._times[self._pending_start[ch]]))
+        self._state[confirmed] = self._pending[confirmed]
+        self._start[confirmed] = self._pending_start[confirmed]
+        self._run.take(self._pending_run, confirmed)
+        self._pending[confirmed] = -1
+        self._pending_run.reset(confirmed)
+        return closed
+
+    def finish(self) -> list[Segment]:
+        """Close every open segment at the end of the last step and start afresh."""
+        if self._end is None:
+            return []
+        end = self._end
+        closed = [self._segment(ch, end) for ch in range(self.frequencies_hz.size)]
+        self._reset()
+        return closed
+
+    def _segment(self, ch: int, end: datetime) -> Segment:
+        """The open segment of channel ``ch``, ended at ``end``."""
+        run = self._run
+        state = STATES[int(self._state[ch])]
+        jammer = JAMMER_TYPES[int(run.votes[ch].argmax())] if state == "jammed" else None
+        count = max(int(run.count[ch]), 1)
+        medians = run.medians(ch)
+        metrics = {
+            name: round(float(v), 3)
+            for name, v in zip(FEATURE_NAMES, medians, strict=True)
+            if np.isfinite(v)
+        }
+        snr = metrics.get("snr_db") if state != "unknown" else None
+        return Segment(
+            frequency_hz=int(self.frequencies_hz[ch]),
+            start=self._times[int(self._start[ch])],
+            end=end,
+            state=state,
+            jammer=jammer,
+            confidence=round(float(run.confidence[ch]) / count, 3),
+            snr_db=None if snr is None else round(snr, 1),
+            metrics=metrics,
+            rule=RULES[int(run.rules[ch].argmax())].name,
+        )

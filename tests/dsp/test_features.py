@@ -1,0 +1,156 @@
+"""Each feature on a synthetic signal whose answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dsp.detector import Detector
+from dsp.drm import CP_DETECT_SCORE, cp_scores, extract_baseband
+from dsp.features import ChannelFeatures, flatness_null
+from tests.dsp.signals import (
+    am,
+    as_c64,
+    noise_jammer,
+    ofdm_drm,
+    pulses,
+    speech_audio,
+    sweep,
+    white,
+)
+
+RATE = 96_000.0
+CENTER = 6_000_000.0
+NOISE = 1e-6
+
+
+def _features(x: np.ndarray, step: int = 1) -> tuple[Detector, ChannelFeatures]:
+    """Features of step ``step`` of ``x`` plus white noise, 96 kS/s at 6 MHz."""
+    det = Detector(CENTER, RATE)
+    noisy = x + white(x.size, np.random.default_rng(99), NOISE)
+    results = det.push(as_c64(noisy))
+    features = results[step].features
+    assert features is not None
+    return det, features
+
+
+def _n(seconds: float) -> int:
+    return int(seconds * RATE)
+
+
+def _channel(det: Detector, frequency_hz: int) -> int:
+    return int(np.flatnonzero(det.plan.frequencies_hz == frequency_hz)[0])
+
+
+def test_flatness_null_values() -> None:
+    assert flatness_null(1) == pytest.approx(np.exp(-np.euler_gamma), rel=1e-9)
+    assert [round(flatness_null(k), 3) for k in (2, 4, 8, 16, 32)] == [
+        0.763,
+        0.878,
+        0.938,
+        0.969,
+        0.984,
+    ]
+
+
+def test_empty_band_sits_at_the_null_values() -> None:
+    det, f = _features(np.zeros(_n(3), dtype=np.complex128))
+    assert np.all(np.abs(f.snr_db) < 0.5)
+    assert f.flatness == pytest.approx(np.ones(len(det.plan)), abs=0.02)
+    assert f.sk == pytest.approx(np.ones(len(det.plan)), abs=0.1)
+    assert np.all(f.carriers == 0)
+
+
+@pytest.mark.parametrize("offset_hz", [0.0, 23.0, -37.0])
+def test_carrier_offset_is_measured_to_a_hertz(offset_hz: float) -> None:
+    n = _n(3)
+    x = am(n, RATE, 20_000 + offset_hz, 1e-2, np.zeros(n))
+    det, f = _features(x)
+    ch = _channel(det, 6_020_000)
+    assert f.carriers[ch] == 1
+    assert f.carrier_offset_hz[ch] == pytest.approx(offset_hz, abs=1.0)
+    assert f.carrier_db[ch] > 40
+
+
+def test_co_channel_carriers_a_few_hz_apart_are_counted() -> None:
+    n = _n(3)
+    silent = np.zeros(n)
+    x = sum(am(n, RATE, -15_000 + d, a, silent) for d, a in ((0, 1e-2), (4, 7e-3), (11, 5e-3)))
+    det, f = _features(np.asarray(x))
+    assert f.carriers[_channel(det, 5_985_000)] == 3
+
+
+def test_keyed_carrier_sidebands_are_not_extra_carriers() -> None:
+    n = _n(3)
+    t = np.arange(n) / RATE
+    keyed = 1e-2 * (1 - 0.8 * ((t % 1.0) < 0.2)) * np.exp(2j * np.pi * 10_000 * t)
+    det, f = _features(keyed)
+    assert f.carriers[_channel(det, 6_010_000)] == 1
+
+
+def test_noise_plateau_is_flat_stationary_and_symmetric() -> None:
+    rng = np.random.default_rng(3)
+    n = _n(3)
+    det, f = _features(noise_jammer(n, RATE, -20_000, 3e-3, rng, bandwidth_hz=10_000))
+    ch = _channel(det, 5_980_000)
+    assert f.sideband_db[ch] > 10
+    assert f.flatness[ch] > 0.9
+    assert f.sk[ch] == pytest.approx(1.0, abs=0.1)
+    assert abs(f.symmetry[ch]) < 0.1
+    assert abs(f.tilt_db[ch]) < 2
+    assert f.carriers[ch] == 1
+
+
+def test_speech_sidebands_are_tilted_and_bursty() -> None:
+    rng = np.random.default_rng(4)
+    n = _n(3)
+    det, f = _features(am(n, RATE, 25_000, 1e-2, speech_audio(n, RATE, rng)))
+    ch = _channel(det, 6_025_000)
+    assert f.tilt_db[ch] > 10
+    assert f.flatness[ch] < 0.7
+    assert f.sk[ch] > 1.3
+
+
+def test_sideband_from_one_side_has_symmetry_one() -> None:
+    rng = np.random.default_rng(5)
+    n = _n(3)
+    audio = speech_audio(n, RATE, rng)
+    upper_only = 1e-3 * (
+        audio + 1j * np.imag(np.asarray(__import__("scipy").signal.hilbert(audio)))
+    )
+    x = upper_only * np.exp(2j * np.pi * 30_000 * np.arange(n) / RATE)
+    det, f = _features(x)
+    assert f.symmetry[_channel(det, 6_030_000)] < -0.9
+
+
+def test_sweep_ridge_rate_is_measured() -> None:
+    n = _n(3)
+    det, f = _features(sweep(n, RATE, -40_000.0, 20_000.0, 4.0, 3e-3))
+    ch = _channel(det, 5_970_000)  # the ridge crosses -34.5..-25.5 kHz between 1.1 and 2.9 s
+    assert f.sweep_rate_hz_s[ch] == pytest.approx(5_000.0, rel=0.05)
+    assert f.sweep_corr[ch] > 0.99
+
+
+def test_pulses_make_the_envelope_jump() -> None:
+    n = _n(3)
+    det, f = _features(pulses(n, RATE, 30_000.0, 3e-3, prf_hz=40.0, duty=0.3))
+    assert f.jitter_db[_channel(det, 6_030_000)] > 5
+    assert f.jitter_db[_channel(det, 6_000_000)] < 1.5
+
+
+def test_cp_score_finds_drm_and_not_noise_or_am() -> None:
+    rng = np.random.default_rng(6)
+    n = 3 * 96_000
+    audio = speech_audio(n, RATE, rng)
+    x = (
+        ofdm_drm(n, RATE, 20_000, 1e-4, rng)
+        + noise_jammer(n, RATE, -20_000, 3e-3, rng)
+        + am(n, RATE, 0.0, 1e-2, audio)
+        + white(n, rng, NOISE)
+    )
+    base, rate = extract_baseband(as_c64(x), RATE, np.array([20_000.0, -20_000.0, 0.0]))
+    assert rate == pytest.approx(12_000.0)
+    scores = cp_scores(base, rate)
+    assert scores[0] > 0.6  # mode B at 20 dB SNR: 0.8 * S / (S + N)
+    assert scores[1] < CP_DETECT_SCORE / 2
+    assert scores[2] < CP_DETECT_SCORE / 2

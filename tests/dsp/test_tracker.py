@@ -1,0 +1,82 @@
+"""Hysteresis: flicker absorbed, onsets back-dated, unknown immediate, medians kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from dsp.classify import RULES, Verdicts
+from dsp.features import FEATURE_NAMES
+from dsp.tracker import Tracker
+from dsp.vocabulary import JAMMER_TYPES, STATES, Segment
+
+T0 = datetime(2026, 2, 16, 12, tzinfo=UTC)
+RULE = {r.name: i for i, r in enumerate(RULES)}
+OUTCOME = {
+    "e": ("empty", None, "empty"),
+    "s": ("signal", None, "broadcast"),
+    "j": ("jammed", "noise", "noise"),
+    "u": ("unknown", None, "unobserved"),
+}
+
+
+def _run(sequence: str, snr: float = 10.0) -> list[Segment]:
+    """Feed one channel the states spelt by ``sequence`` (one letter per 1 s step)."""
+    tracker = Tracker(np.array([6_000_000]))
+    segments: list[Segment] = []
+    for k, letter in enumerate(sequence):
+        state, jammer, rule = OUTCOME[letter]
+        verdicts = Verdicts(
+            state=np.array([STATES.index(state)], dtype=np.int8),
+            jammer=np.array([JAMMER_TYPES.index(jammer) if jammer else -1], dtype=np.int8),
+            confidence=np.array([0.9]),
+            rule=np.array([RULE[rule]], dtype=np.int8),
+        )
+        features = np.full((1, len(FEATURE_NAMES)), snr + k)
+        start = T0 + timedelta(seconds=k)
+        segments += tracker.update(start, start + timedelta(seconds=1), verdicts, features)
+    return segments + tracker.finish()
+
+
+def _spans(segments: list[Segment]) -> list[tuple[str, int, int]]:
+    return [
+        (s.state, int((s.start - T0).total_seconds()), int((s.end - T0).total_seconds()))
+        for s in segments
+    ]
+
+
+def test_single_step_flicker_is_absorbed() -> None:
+    assert _spans(_run("sssjsssesss")) == [("signal", 0, 11)]
+
+
+def test_onset_and_end_are_back_dated_to_the_first_step() -> None:
+    assert _spans(_run("ssssjjjjjjsss")) == [
+        ("signal", 0, 4),
+        ("jammed", 4, 10),
+        ("signal", 10, 13),
+    ]
+
+
+def test_unknown_is_immediate_and_so_is_what_follows() -> None:
+    assert _spans(_run("jjjujsss")) == [
+        ("jammed", 0, 3),
+        ("unknown", 3, 4),
+        ("jammed", 4, 5),
+        ("signal", 5, 8),
+    ]
+
+
+def test_segment_carries_median_metrics_jammer_and_rule() -> None:
+    (seg,) = _run("jjjjj", snr=20.0)
+    assert seg.jammer == "noise"
+    assert seg.rule == "noise"
+    assert seg.snr_db == 22.0  # median of 20..24
+    assert seg.metrics["flatness"] == 22.0
+    assert seg.confidence == 0.9
+
+
+def test_long_segments_keep_an_even_median() -> None:
+    (seg,) = _run("j" * 1000, snr=0.0)
+    assert seg.snr_db is not None
+    assert abs(seg.snr_db - 499.5) < 5

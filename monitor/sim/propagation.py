@@ -5,7 +5,8 @@ Gaussian tap with a Gaussian Doppler *power* spectrum of standard deviation ``sp
 (frequency spread = 2 sigma), differential delay ``tau`` (notches every ``1 / tau`` Hz across the
 channel). Slow log-normal fading multiplies the whole emission by ``10**(X / 20)`` with ``X``
 a Gaussian process in dB, biased so that the mean power gain is 1. Each emitter gets its own
-independent :class:`Path`; total mean power gain is 1 for every model.
+independent :class:`Path`; total mean power gain is 1 for every model. An optional Doppler
+shift of the delayed tap (beyond F.1487) makes the notches slide steadily across the channel.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Path:
             GaussianProcess(rng, spread_hz / 2.0, rate_hz, is_complex=True) for _ in delays_s
         ]
         self._tap_scale = 1.0 / math.sqrt(len(delays_s)) if delays_s else 1.0
+        self._shift_step = 2 * math.pi * model.doppler_shift_hz / rate_hz
+        self._n = 0
         self._history = np.zeros(max(self._delays, default=0), dtype=np.complex64)
         self._lognormal: GaussianProcess | None = None
         self._sigma_db = model.lognormal_sigma_db
@@ -60,9 +63,14 @@ class Path:
         if self._taps:
             padded = np.concatenate([self._history, x])
             out = np.zeros(n, dtype=np.complex128)
-            for delay, tap in zip(self._delays, self._taps, strict=True):
+            for i, (delay, tap) in enumerate(zip(self._delays, self._taps, strict=True)):
                 start = self._history.size - delay
-                out += tap.read(n) * padded[start : start + n]
+                gains = tap.read(n)
+                if i and self._shift_step:
+                    k = self._n + np.arange(n, dtype=np.float64)
+                    gains = gains * np.exp(1j * ((self._shift_step * k) % (2 * math.pi)))
+                out += gains * padded[start : start + n]
+            self._n += n
             out *= self._tap_scale
             if self._history.size:
                 self._history = padded[-self._history.size :]

@@ -1,10 +1,10 @@
 """The receiver's own defects, applied to the wideband stream (domain.md 5.1 and 2.4).
 
-In order: gain steps that overload the ADC, IQ imbalance (an image at the mirror frequency,
-``image_rejection_db`` down), a DC offset (the spike at 0 Hz), then the ADC: components beyond
-full scale clip and every component is rounded to ``adc_bits`` (for 8 bits exactly the cu8
-convention of :mod:`monitor.recording.datatypes`). Dropped-sample gaps are cut out by the
-renderer, not here.
+In order: the IF filter (a KiwiSDR's steep channel filter), gain steps that overload the ADC,
+IQ imbalance (an image at the mirror frequency, ``image_rejection_db`` down), a DC offset (the
+spike at 0 Hz), then the ADC: components beyond full scale clip and every component is rounded
+to ``adc_bits`` (for 8 bits exactly the cu8 convention of :mod:`monitor.recording.datatypes`).
+Dropped-sample gaps are cut out by the renderer, not here.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import signal
 
 from monitor.recording.datatypes import complex64_to_cu8, cu8_to_complex64
-from monitor.sim.scene import Receiver
+from monitor.sim.scene import IFFilter, Receiver
 from monitor.sim.stream import Complex
 
 OVERLOAD_CLIP_FRACTION = 1e-3
@@ -40,6 +41,32 @@ def passband_gain(receiver: Receiver, offsets_hz: npt.ArrayLike) -> npt.NDArray[
     return out
 
 
+IF_RIPPLE_DB = 0.1
+"""Pass-band ripple of the IF filter."""
+
+
+def if_filter_sos(spec: IFFilter, rate_hz: float) -> npt.NDArray[np.float64]:
+    """Second-order sections of the IF filter: the lowest-order elliptic low-pass (applied to the
+    complex baseband, so symmetric about the centre) flat within ``IF_RIPPLE_DB`` to ``flat_hz``
+    and ``stop_db`` down from ``stop_hz``."""
+    order, wn = signal.ellipord(spec.flat_hz, spec.stop_hz, IF_RIPPLE_DB, spec.stop_db, fs=rate_hz)
+    sos: npt.NDArray[np.float64] = signal.ellip(
+        order, IF_RIPPLE_DB, spec.stop_db, wn, output="sos", fs=rate_hz
+    )
+    return sos
+
+
+def if_filter_gain(receiver: Receiver, offsets_hz: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Amplitude response of the IF filter at offsets from the centre (1 without one)."""
+    f = np.abs(np.asarray(offsets_hz, dtype=np.float64))
+    if receiver.if_filter is None:
+        return np.ones(f.shape)
+    sos = if_filter_sos(receiver.if_filter, receiver.sample_rate_hz)
+    _, h = signal.sosfreqz(sos, worN=f.ravel(), fs=receiver.sample_rate_hz)
+    out: npt.NDArray[np.float64] = np.abs(h).reshape(f.shape)
+    return out
+
+
 class ReceiverChain:
     """Apply the receiver impairments to successive output blocks.
 
@@ -53,6 +80,11 @@ class ReceiverChain:
 
     def __init__(self, receiver: Receiver, rng: np.random.Generator) -> None:
         self._r = receiver
+        self._if: npt.NDArray[np.float64] | None = None
+        if receiver.if_filter is not None:
+            self._if = if_filter_sos(receiver.if_filter, receiver.sample_rate_hz)
+            # I and Q filtered as two real columns (the filter is real): sections x 2 x columns
+            self._if_state = np.zeros((self._if.shape[0], 2, 2))
         imp = receiver.impairments
         self._image = (
             0.0
@@ -87,6 +119,10 @@ class ReceiverChain:
     def apply(self, x: Complex, first: int) -> tuple[Complex, npt.NDArray[np.int8] | None]:
         """Impair and digitise the block starting at output sample ``first``; also return the
         clipped components per sample (0-2), or None when nothing clipped."""
+        if self._if is not None:
+            iq = x.view(np.float32).reshape(-1, 2)
+            filtered, self._if_state = signal.sosfilt(self._if, iq, axis=0, zi=self._if_state)
+            x = np.ascontiguousarray(filtered, dtype=np.float32).view(np.complex64).ravel()
         g = self.gain(first, x.size)
         y: npt.NDArray[np.complexfloating[Any, Any]] = x if g is None else x * g
         if self._image:

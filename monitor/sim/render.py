@@ -20,7 +20,7 @@ import numpy.typing as npt
 from monitor.sim.audio import Programme
 from monitor.sim.noise import AtmosphericNoise, WidebandNoise, quantisation_density, site_density
 from monitor.sim.propagation import Path
-from monitor.sim.receiver import ReceiverChain, passband_gain
+from monitor.sim.receiver import ReceiverChain, if_filter_gain, passband_gain
 from monitor.sim.scene import JAMMER_KIND_TYPE, SYNTH_BIN_HZ, ProgramJammer, Scene, SweepJammer
 from monitor.sim.sources import make_source, rate_for
 from monitor.sim.stream import Complex, gate
@@ -202,7 +202,7 @@ class Renderer:
         rngs = [np.random.default_rng(s) for s in streams]
         self._noise = WidebandNoise(r, self._frames * hop, rngs[0])
         site = site_density(r, offsets)
-        density = site * passband**2 + quantisation_density(r)
+        density = site * (passband * if_filter_gain(r, offsets)) ** 2 + quantisation_density(r)
         self._atmos = (
             None
             if r.atmospherics is None

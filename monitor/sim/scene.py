@@ -65,7 +65,10 @@ class Propagation(_Model):
     ``"two_path"`` (Watterson with ``delay_ms`` and ``spread_hz``) or an ITU-R F.1487 name
     (``LQ``, ``LM``, ``LD``, ``MQ``, ``MM``, ``MD``, ``MDV``, ``HQ``, ``HM``, ``HD``) whose delay
     and spread may be overridden. ``lognormal_sigma_db`` adds slow log-normal fading with
-    correlation time ``lognormal_time_s`` (mean power kept).
+    correlation time ``lognormal_time_s`` (mean power kept). ``doppler_shift_hz`` (beyond
+    F.1487, whose taps have no mean Doppler) shifts the delayed path's Doppler spectrum, so the
+    notches slide across the channel at ``doppler_shift_hz / delay`` Hz per second (the diagonal
+    fades of real recordings).
     """
 
     model: str = "none"
@@ -73,6 +76,7 @@ class Propagation(_Model):
     spread_hz: float | None = Field(default=None, gt=0.0, le=100.0)
     lognormal_sigma_db: float = Field(default=0.0, ge=0.0, le=20.0)
     lognormal_time_s: float = Field(default=120.0, gt=0.0)
+    doppler_shift_hz: float = Field(default=0.0, ge=-10.0, le=10.0)
 
     @field_validator("model")
     @classmethod
@@ -88,6 +92,8 @@ class Propagation(_Model):
             raise ValueError("model 'flat' needs spread_hz")
         if self.model == "two_path" and (self.spread_hz is None or self.delay_ms is None):
             raise ValueError("model 'two_path' needs delay_ms and spread_hz")
+        if self.doppler_shift_hz and self.model in ("none", "flat"):
+            raise ValueError("doppler_shift_hz needs a two-path model")
         return self
 
     @property
@@ -285,6 +291,20 @@ class Impairments(_Model):
     gaps: list[Gap] = Field(default_factory=list)
 
 
+class IFFilter(_Model):
+    """A steep channel filter in the receiver (a KiwiSDR's), applied to the output stream."""
+
+    flat_hz: float = Field(gt=0.0)
+    stop_hz: float = Field(gt=0.0)
+    stop_db: float = Field(default=80.0, ge=20.0, le=120.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IFFilter:
+        if self.stop_hz <= self.flat_hz:
+            raise ValueError("stop_hz must be above flat_hz")
+        return self
+
+
 class Receiver(_Model):
     """Tuning, sampling, site noise and gain of the simulated receiver."""
 
@@ -299,6 +319,7 @@ class Receiver(_Model):
     adc_bits: int | None = Field(default=8, ge=0, le=24)
     passband_flat: float | None = Field(default=None, ge=0.5, lt=1.0)
     passband_edge_db: float = Field(default=40.0, gt=0.0, le=100.0)
+    if_filter: IFFilter | None = None
     atmospherics: Atmospherics | None = None
     impairments: Impairments = Field(default_factory=Impairments)
 
@@ -329,6 +350,8 @@ class Receiver(_Model):
     def _consistent(self) -> Receiver:
         if self.datatype == "cu8" and self.adc_bits != 8:
             raise ValueError("datatype 'cu8' needs adc_bits = 8")
+        if self.if_filter is not None and self.if_filter.stop_hz >= self.sample_rate_hz / 2:
+            raise ValueError("if_filter.stop_hz must be below sample_rate_hz / 2")
         spans = [
             (f"overload[{i}]", o.start_s, o.duration_s)
             for i, o in enumerate(self.impairments.overload)

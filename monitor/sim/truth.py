@@ -6,7 +6,10 @@ Columns (in this order): ``second`` (int offset from the recording start; the ro
 (``empty|signal|jammed|unknown``), ``jammer`` (``noise|sweep|pulse|tone|program|other`` or
 empty), ``content`` (``;``-joined sorted emitter kinds present, e.g. ``am;jam_noise``) and
 ``snr_db`` (the strongest emitter's in-channel power over the channel noise, dB, one decimal;
-empty when no emitter reaches the channel).
+empty when no emitter reaches the channel) and ``js_db`` (the in-channel jammer-to-broadcast
+power ratio, dB, one decimal, both as received: the present jammers' power over the present
+broadcasts' (AM, DRM, data) power, where the channel-second holds both; empty otherwise).
+Files written before ``js_db`` existed (six columns) still read, with ``js_db`` None.
 
 Rules, in order of precedence, with "noise" the site plus quantisation noise power in the
 channel's 9 kHz (atmospheric crashes excluded) and an emitter's powers averaged over the part of
@@ -41,7 +44,9 @@ from dsp.vocabulary import CHANNEL_RASTER_HZ, JAMMER_TYPES, STATES
 from monitor.errors import InputError
 from monitor.sim.receiver import OVERLOAD_CLIP_FRACTION
 
-COLUMNS = ("second", "frequency_hz", "state", "jammer", "content", "snr_db")
+COLUMNS = ("second", "frequency_hz", "state", "jammer", "content", "snr_db", "js_db")
+LEGACY_COLUMNS = COLUMNS[:-1]
+"""The header of truth files written before ``js_db`` was added."""
 CHANNEL_HALF_WIDTH_HZ = 4500.0
 """Half the bandwidth over which channel powers are measured (AM necessary bandwidth 9 kHz)."""
 THRESHOLD = 10.0**0.3
@@ -60,6 +65,7 @@ class TruthRow:
     jammer: str | None
     content: tuple[str, ...]
     snr_db: float | None
+    js_db: float | None = None
 
 
 def channels_in_span(center_hz: float, sample_rate_hz: float) -> tuple[int, ...]:
@@ -230,8 +236,15 @@ class TruthAccumulator:
         present = level >= THRESHOLD
         jam_level = np.where(present & is_jammer[:, None], level, 0.0)
         strongest = received.max(axis=0, initial=0.0)
+        jam_power = jam_level.sum(axis=0)
+        broadcast_power = np.where(present & ~is_jammer[:, None], received, 0.0).sum(axis=0)
         for c, freq in enumerate(self.channels_hz):
             snr = round(10 * math.log10(strongest[c]), 1) if strongest[c] > 0 else None
+            js = (
+                round(10 * math.log10(jam_power[c] / broadcast_power[c]), 1)
+                if jam_power[c] > 0 and broadcast_power[c] > 0
+                else None
+            )
             here = np.flatnonzero(present[:, c])
             content = tuple(sorted({self._emitters[int(e)].label for e in here}))
             jammer = None
@@ -243,7 +256,7 @@ class TruthAccumulator:
                 state = "signal"
             else:
                 state = "empty"
-            yield TruthRow(second, freq, state, jammer, content, snr)
+            yield TruthRow(second, freq, state, jammer, content, snr, js)
 
 
 def write_rows(rows: Iterable[TruthRow], writer: csv.DictWriter[str]) -> None:
@@ -257,6 +270,7 @@ def write_rows(rows: Iterable[TruthRow], writer: csv.DictWriter[str]) -> None:
                 "jammer": row.jammer or "",
                 "content": ";".join(row.content),
                 "snr_db": "" if row.snr_db is None else f"{row.snr_db:.1f}",
+                "js_db": "" if row.js_db is None else f"{row.js_db:.1f}",
             }
         )
 
@@ -273,7 +287,7 @@ def read_truth(path: Path) -> list[TruthRow]:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     with fp:
         reader = csv.DictReader(fp)
-        if tuple(reader.fieldnames or ()) != COLUMNS:
+        if tuple(reader.fieldnames or ()) not in (COLUMNS, LEGACY_COLUMNS):
             raise InputError(f"{path}: header must be {','.join(COLUMNS)}")
         for line, item in enumerate(reader, start=2):
             try:
@@ -299,4 +313,5 @@ def _parse(item: dict[str, str]) -> TruthRow:
         jammer=jammer,
         content=tuple(item["content"].split(";")) if item["content"] else (),
         snr_db=float(item["snr_db"]) if item["snr_db"] else None,
+        js_db=float(item["js_db"]) if item.get("js_db") else None,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import signal
+from scipy import ndimage, signal
 
 from monitor.sim.audio import Programme
 
@@ -43,10 +43,49 @@ def test_speech_has_syllables_near_4_hz_and_pauses() -> None:
 
 
 def test_music_and_speech_differ_in_tonality() -> None:
-    """Music has strong stable spectral lines (notes); speech does not."""
+    """Music has stable spectral lines (notes on a scale, recurring) standing far above the
+    local spectrum around them, drums included; speech's gliding pitch smears its harmonics."""
 
-    def peakiness(m: np.ndarray) -> float:
-        _, p = signal.welch(m, fs=RATE, nperseg=8192)
-        return float(np.max(p) / np.median(p))
+    def line_contrast(m: np.ndarray) -> float:
+        f, p = signal.welch(m, fs=RATE, nperseg=16384)  # 1 Hz bins
+        contrast = p / ndimage.median_filter(p, size=101)  # over the local +-50 Hz floor
+        return float(np.percentile(contrast[(f > 150) & (f < 2000)], 99.5))
 
-    assert peakiness(_modulation("music", 0.3)) > 5 * peakiness(_modulation("speech", 0.3))
+    assert line_contrast(_modulation("music", 0.3)) > 20 * line_contrast(_modulation("speech", 0.3))
+
+
+def _band_db(p: np.ndarray, f: np.ndarray, centre_hz: float) -> float:
+    """Mean PSD over about a third of an octave around ``centre_hz``, dB."""
+    return float(10 * np.log10(np.mean(p[(f > centre_hz / 1.2) & (f < centre_hz * 1.2)])))
+
+
+def test_music_spectrum_falls_with_audio_frequency() -> None:
+    """Programme music's long-term spectrum falls above ~500 Hz (domain.md 4.6: -6 dB/octave
+    or more), octave after octave, unlike flat noise modulation."""
+    m = _modulation("music", 0.3, seconds=30.0)
+    f, p = signal.welch(m, fs=RATE, nperseg=4096)
+    levels = [_band_db(p, f, hz) for hz in (500.0, 1000.0, 2000.0, 4000.0)]
+    assert all(b < a for a, b in zip(levels, levels[1:], strict=False))
+    slope_db_per_octave = (levels[-1] - levels[0]) / 3
+    assert -14.0 < slope_db_per_octave < -5.0
+
+
+def test_music_has_percussive_broadband_transients_and_dynamics() -> None:
+    """Drums: the band above 2.5 kHz is heavy-tailed (kurtosis well above Gaussian 3) with
+    sudden rises of >= 10 dB within 10 ms at least once a second; loudness varies (dynamics)."""
+    programme = Programme(
+        np.random.default_rng(3), RATE, kind="music", m_rms=0.3, audio_bandwidth_hz=4500.0
+    )
+    m = programme.read(int(30 * RATE)).real
+    high = signal.sosfilt(signal.butter(4, 2500.0, "highpass", fs=RATE, output="sos"), m)
+    kurtosis = np.mean(high**4) / np.mean(high**2) ** 2
+    assert kurtosis > 6.0
+    frame = int(0.005 * RATE)
+    power = np.mean(high[: high.size // frame * frame].reshape(-1, frame) ** 2, axis=1)
+    level_db = 10 * np.log10(power + 1e-20)
+    rising = (level_db[2:] - level_db[:-2]) > 10.0
+    onsets_per_s = np.sum(rising[1:] & ~rising[:-1]) / 30.0
+    assert onsets_per_s >= 1.0
+    loud = np.sqrt(np.mean(m[: m.size // 1600 * 1600].reshape(-1, 1600) ** 2, axis=1))
+    spread_db = 20 * np.log10(np.percentile(loud, 90) / np.percentile(loud, 10))
+    assert spread_db > 6.0

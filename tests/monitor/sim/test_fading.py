@@ -66,3 +66,49 @@ def test_lognormal_fading_keeps_mean_power_and_sigma() -> None:
     level_db = 20 * np.log10(np.abs(y))
     assert level_db.std() == pytest.approx(6.0, rel=0.1)
     assert np.mean(np.abs(y) ** 2) == pytest.approx(1.0, rel=0.15)
+
+
+def _taps(prop: Propagation, rate_hz: float, seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """The two tap gains of a two-path model, recovered from its output: a constant input gives
+    h1 + h2, a tone at 1/(2 tau) (which the delay turns over) gives h1 - h2 (same taps: same
+    seed)."""
+    tau_s = prop.paths[1]
+    n = round(rate_hz * seconds) // 4096 * 4096
+    tone = np.exp(1j * np.pi * np.arange(n) / (rate_hz * tau_s)).astype(np.complex64)
+    outputs = []
+    for x in (np.ones(n, dtype=np.complex64), tone):
+        path = Path(prop, rate_hz, np.random.default_rng(5))
+        outputs.append(np.concatenate([path.apply(b) for b in np.split(x, n // 4096)]))
+    plus, minus = outputs[0], outputs[1] / tone
+    skip = round(rate_hz * tau_s) + 1  # the delay line's start-up
+    return (plus + minus)[skip:] / 2, (plus - minus)[skip:] / 2
+
+
+def test_taps_fade_independently_so_notches_move() -> None:
+    """The two taps are independent (F.1487), so the notch lattice drifts: the notch offset
+    within its 1/tau period (set by the taps' phase difference) wanders over the whole period
+    and moves by a large fraction of it within a few coherence times."""
+    rate = 4000.0
+    h1, h2 = _taps(Propagation(model="MM"), rate, 120.0)  # 1 ms, 0.5 Hz
+    correlation = abs(np.mean(h1 * np.conj(h2))) / np.sqrt(
+        np.mean(abs(h1) ** 2) * np.mean(abs(h2) ** 2)
+    )
+    assert correlation < 0.15
+    # notch offset as a fraction of the 1/tau period, sampled every 0.1 s
+    notch = ((np.angle(h1 * np.conj(h2))[:: int(rate / 10)] / (2 * np.pi)) + 0.5) % 1.0
+    counts, _ = np.histogram(notch, bins=10, range=(0.0, 1.0))
+    assert counts.min() > 0.03 * notch.size  # every part of the period is visited
+    step = np.abs((notch[40:] - notch[:-40] + 0.5) % 1.0 - 0.5)  # moves over 4 s
+    assert np.median(step) > 0.1
+
+
+def test_doppler_shift_slides_the_notches_steadily() -> None:
+    """``doppler_shift_hz`` (beyond F.1487) turns the taps' phase difference at that rate on
+    average: notches slide across the channel at doppler_shift / tau Hz per second."""
+    rate, seconds, shift_hz = 2000.0, 200.0, 0.25
+    prop = Propagation(model="two_path", delay_ms=0.5, spread_hz=0.1, doppler_shift_hz=shift_hz)
+    h1, h2 = _taps(prop, rate, seconds)
+    turns = np.unwrap(np.angle(h2 * np.conj(h1))) / (2 * np.pi)
+    rate_hz = (turns[-1] - turns[0]) / (turns.size / rate)
+    assert rate_hz == pytest.approx(shift_hz, abs=0.05)
+    assert np.mean(np.abs(h2) ** 2) == pytest.approx(np.mean(np.abs(h1) ** 2), rel=0.35)

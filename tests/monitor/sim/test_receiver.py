@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from scipy import special
 
-from monitor.sim import read_truth, simulate
+from monitor.sim import builtin_scene, read_truth, simulate
 from monitor.sim.noise import site_density
-from monitor.sim.receiver import OVERLOAD_CLIP_FRACTION
+from monitor.sim.receiver import OVERLOAD_CLIP_FRACTION, if_filter_gain
 from tests.monitor.sim.helpers import make_scene, psd, render
 
 RATE = 250_000
@@ -99,3 +99,34 @@ def test_passband_skirts_shape_noise_and_signals_alike() -> None:
     inside = np.abs(f[band] - 110_000) < 5000
     expected_dbm = -60.0 + 10 * math.log10(np.mean(response[inside]))
     assert power_dbm == pytest.approx(expected_dbm, abs=0.5)
+
+
+def test_kiwi_if_filter_flat_to_4_5_khz_and_over_50_db_down_beyond_5_5_khz() -> None:
+    """The built-in 12 kS/s KiwiSDR scene: its channel filter is flat over +-4.5 kHz and its
+    skirts (shared/iq README: 60-80 dB down beyond +-5 kHz) hold only the 16-bit floor, with the
+    DRM-like jammer and the AM service on air (median over time: atmospherics excluded)."""
+    scene = builtin_scene("kiwi_9930").with_overrides(duration_s=24.0)
+    x = render(scene)[int(20.5 * 12_000) :]  # jammer and broadcast both on
+    frames = x[: x.size // 512 * 512].reshape(-1, 512) * np.hanning(512)
+    power = np.median(np.abs(np.fft.fft(frames, axis=1)) ** 2, axis=0)
+    f = np.fft.fftfreq(512, 1 / 12_000)
+    inside = 10 * np.log10(power[(np.abs(f) > 500) & (np.abs(f) < 4500)])
+    skirt_db = 10 * np.log10(np.max(power[np.abs(f) > 5500])) - np.median(inside)
+    assert skirt_db < -50.0
+    edge = power[(np.abs(f) > 3500) & (np.abs(f) < 4500)]
+    centre = power[(np.abs(f) > 500) & (np.abs(f) < 3500)]
+    assert abs(10 * np.log10(np.mean(edge) / np.mean(centre))) < 3.0  # no roll-off inside
+    assert np.max(np.abs(x.view(np.float32))) < 1.0  # gain leaves headroom (no clipping)
+
+
+def test_if_filter_response_matches_its_specification() -> None:
+    """Elliptic IF filter: within 0.1 dB to flat_hz, at least stop_db down from stop_hz."""
+    scene = make_scene(
+        [],
+        sample_rate_hz=12_000,
+        if_filter={"flat_hz": 4600.0, "stop_hz": 5200.0, "stop_db": 80.0},
+    )
+    gain_db = 20 * np.log10(if_filter_gain(scene.receiver, np.array([0.0, 4600.0, -4600.0])))
+    assert np.all(np.abs(gain_db) <= 0.11)
+    stop = 20 * np.log10(if_filter_gain(scene.receiver, np.linspace(5200.0, 6000.0, 50)))
+    assert np.all(stop <= -79.9)

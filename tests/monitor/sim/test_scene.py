@@ -68,6 +68,21 @@ def test_good_scene_loads_with_schedules(tmp_path: Path) -> None:
         ),
         ("level_dbm = -65", "level_dbm = -65\non = [[0, 1]]", "emitters[1]"),
         ("duration_s = 5", "duration_s = 5\ndatatype = 'cu8'\nadc_bits = 12", "receiver"),
+        (
+            "duration_s = 5",
+            "duration_s = 5\nif_filter = { flat_hz = 5200, stop_hz = 4600 }",
+            "receiver.if_filter",
+        ),
+        (
+            "duration_s = 5",
+            "duration_s = 5\nif_filter = { flat_hz = 4600, stop_hz = 200000 }",
+            "receiver",
+        ),
+        (
+            "level_dbm = -80",
+            "level_dbm = -80\npropagation = { model = 'flat', spread_hz = 1, doppler_shift_hz = 1}",
+            "emitters[2].propagation",
+        ),
     ],
 )
 def test_bad_value_names_file_and_key(tmp_path: Path, old: str, new: str, where: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
@@ -133,3 +134,55 @@ def test_reader_rejects_bad_files(tmp_path: Path) -> None:
         read_truth(path)
     with pytest.raises(InputError, match="cannot read"):
         read_truth(tmp_path / "missing.csv")
+
+
+def test_js_db_is_the_in_channel_jammer_to_broadcast_ratio(tmp_path: Path) -> None:
+    """An AM service (carrier -70 dBm, m_rms 0.2: total -69.83 dBm) under a carrier-less 6 kHz
+    noise jammer of -60 dBm total (all of it in the channel) from 1 s: js_db = +9.8 dB while
+    both are on, empty before (no jammer) and where only a jammer reaches the channel."""
+    scene = parse_scene(
+        {
+            "receiver": {
+                "center_hz": 9_602_500,
+                "sample_rate_hz": 64_000,
+                "duration_s": 3.0,
+                "datatype": "cf32_le",
+                "adc_bits": 0,
+                "site": "rural",
+            },
+            "emitters": [
+                {"kind": "am", "frequency_hz": 9_600_000, "level_dbm": -70.0, "m_rms": 0.2},
+                {
+                    "kind": "jam_noise",
+                    "frequency_hz": 9_600_000,
+                    "level_dbm": -60.0,
+                    "carrier": False,
+                    "bandwidth_hz": 6000.0,
+                    "on": [[1.0, 3.0]],
+                },
+                {"kind": "jam_tone", "frequency_hz": 9_615_000, "level_dbm": -70.0},
+            ],
+        },
+        "js scene",
+    )
+    rows = read_truth(simulate(scene, tmp_path / "js", seed=2).truth_path)
+    t = {(r.second, r.frequency_hz): r for r in rows}
+    assert t[0, 9_600_000].js_db is None
+    expected_db = -60.0 - (-70.0 + 10 * math.log10(1 + 0.2**2))
+    for second in (1, 2):
+        row = t[second, 9_600_000]
+        assert row.state == "jammed"
+        assert row.js_db == pytest.approx(expected_db, abs=0.3)
+        assert t[second, 9_615_000].js_db is None  # a jammer with no broadcast underneath
+    for r in rows:  # given exactly where the content holds both a jammer and a broadcast
+        both = any(k.startswith("jam_") for k in r.content) and any(
+            not k.startswith("jam_") for k in r.content
+        )
+        assert (r.js_db is not None) == both, r
+
+
+def test_reader_accepts_files_written_before_js_db(tmp_path: Path) -> None:
+    path = tmp_path / "old.truth.csv"
+    path.write_text(",".join(COLUMNS[:-1]) + "\n0,5000,jammed,noise,am;jam_noise,12.5\n")
+    (row,) = read_truth(path)
+    assert (row.jammer, row.snr_db, row.js_db) == ("noise", 12.5, None)

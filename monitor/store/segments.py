@@ -1,0 +1,355 @@
+"""Storing analysed segments: validated, spliced into what is stored, idempotent per batch.
+
+Rules, for one receiver:
+
+* an analysis covers ``[start, end)`` for each of its channels; whatever was stored for those
+  channels in that time is replaced, and parts of it without a segment become ``unknown``
+  (observed, not judged), so the covered time is explicit;
+* touching segments of the same state (and jammer type) merge; segments of a channel never
+  overlap;
+* a batch is stored once: repeating it (same batch id and content) changes nothing. A stored
+  analysis' batch id is the digest of its content, so storing the same recording twice is a
+  no-op. Writers of one receiver are serialised by :func:`~monitor.store.receivers.lock_receiver`.
+
+The functions take the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import cast
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import Session
+
+from dsp.vocabulary import CHANNEL_RASTER_HZ, JammerType, Segment, State
+from monitor.errors import InputError
+from monitor.store.intervals import DayTotals, Piece, day_totals, fill_gaps, splice
+from monitor.store.models import BATCH_ID_LENGTH, ChannelDay, IngestBatch, Receiver
+from monitor.store.models import Segment as SegmentRow
+from monitor.store.receivers import lock_receiver
+from monitor.store.upsert import upsert
+
+_DELETE_CHUNK = 1000
+
+
+class BatchError(InputError):
+    """A batch of segments that cannot be stored as given (the message says why)."""
+
+
+class BatchConflict(BatchError):
+    """A batch id that was already stored with different content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """An analysis to store: the channels watched over ``[start, end)`` and their segments.
+
+    Build it with :meth:`checked`, which enforces everything the store relies on.
+    """
+
+    channels: tuple[int, ...]
+    start: datetime
+    end: datetime
+    segments: tuple[Segment, ...]
+
+    @classmethod
+    def checked(
+        cls, channels: Sequence[int], start: datetime, end: datetime, segments: Sequence[Segment]
+    ) -> Batch:
+        """Validate and normalise an analysis.
+
+        Raises
+        ------
+        BatchError
+            For naive or unordered bounds, channels off the raster or repeated, segments outside
+            the covered time, on a channel not listed, or overlapping on one channel.
+        """
+        for name, moment in (("start", start), ("end", end)):
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                raise BatchError(f"{name} {moment.isoformat()} has no time zone (UTC expected)")
+        if not start < end:
+            raise BatchError(f"start {start.isoformat()} is not before end {end.isoformat()}")
+        if len(set(channels)) != len(channels):
+            raise BatchError("channels are listed more than once")
+        for channel in channels:
+            if channel <= 0 or channel % CHANNEL_RASTER_HZ:
+                raise BatchError(
+                    f"channel {channel} Hz is not on the {CHANNEL_RASTER_HZ} Hz raster"
+                )
+        listed = set(channels)
+        ordered = sorted(segments, key=lambda s: (s.frequency_hz, s.start))
+        for index, segment in enumerate(ordered):
+            where = f"segment {segment.frequency_hz} Hz {segment.start.isoformat()}"
+            if segment.frequency_hz not in listed:
+                raise BatchError(f"{where}: channel is not in the batch's channels")
+            if segment.start < start or segment.end > end:
+                raise BatchError(f"{where}: outside the covered time {start} .. {end}")
+            previous = ordered[index - 1] if index else None
+            if (
+                previous
+                and previous.frequency_hz == segment.frequency_hz
+                and previous.end > segment.start
+            ):
+                raise BatchError(f"{where}: overlaps the segment before it")
+        return cls(
+            tuple(sorted(channels)), start.astimezone(UTC), end.astimezone(UTC), tuple(ordered)
+        )
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON of the batch (independent of input order)."""
+        document = {
+            "channels": self.channels,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "segments": [
+                [
+                    s.frequency_hz,
+                    s.start.astimezone(UTC).isoformat(),
+                    s.end.astimezone(UTC).isoformat(),
+                    s.state,
+                    s.jammer,
+                    s.confidence,
+                    s.snr_db,
+                    dict(sorted(s.metrics.items())),
+                ]
+                for s in self.segments
+            ],
+        }
+        return hashlib.sha256(json.dumps(document, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What storing a batch did.
+
+    Attributes
+    ----------
+    receiver
+        Receiver name.
+    batch_id
+        The batch id (for an analysis, ``"sha256:"`` and the content digest).
+    duplicate
+        True when the batch had been stored before and nothing changed.
+    rows_deleted, rows_inserted
+        Segment rows replaced and written (both 0 for a duplicate).
+    """
+
+    receiver: str
+    batch_id: str
+    duplicate: bool
+    rows_deleted: int
+    rows_inserted: int
+
+
+def store_analysis(
+    session: Session,
+    *,
+    receiver: str,
+    channels: Sequence[int],
+    start: datetime,
+    end: datetime,
+    segments: Sequence[Segment],
+    source: str | None = None,
+) -> StoreResult:
+    """Store the segments of one analysis for ``receiver``, creating the receiver if needed.
+
+    Parameters
+    ----------
+    session
+        Open session; the caller commits.
+    receiver
+        Receiver name (created without an API key if it does not exist).
+    channels
+        Every channel the analysis watched (``channels`` of ``analyze --json``).
+    start, end
+        The covered time, timezone-aware.
+    segments
+        The analysis' segments; parts of ``[start, end)`` without one are stored as ``unknown``.
+    source
+        Where the analysis came from (e.g. the recording's path), kept with the batch.
+
+    Raises
+    ------
+    BatchError
+        When the analysis is inconsistent (see :meth:`Batch.checked`).
+    """
+    batch = Batch.checked(channels, start, end, segments)
+    digest = batch.digest()
+    row = lock_receiver(session, receiver, create=True, now=datetime.now(UTC))
+    return store_batch(session, row, f"sha256:{digest}", batch, source=source, digest=digest)
+
+
+def store_batch(
+    session: Session,
+    receiver: Receiver,
+    batch_id: str,
+    batch: Batch,
+    *,
+    source: str | None = None,
+    digest: str | None = None,
+) -> StoreResult:
+    """Store ``batch`` under ``batch_id`` for a receiver already locked by the caller.
+
+    Raises
+    ------
+    BatchConflict
+        If ``batch_id`` was stored before with different content.
+    BatchError
+        If ``batch_id`` is empty or too long.
+    """
+    if not 0 < len(batch_id) <= BATCH_ID_LENGTH:
+        raise BatchError(f"batch_id must have 1 to {BATCH_ID_LENGTH} characters")
+    digest = digest or batch.digest()
+    stored = session.scalars(
+        select(IngestBatch).where(
+            IngestBatch.receiver_id == receiver.id, IngestBatch.batch_id == batch_id
+        )
+    ).one_or_none()
+    if stored is not None:
+        if stored.content_sha256 != digest:
+            raise BatchConflict(
+                f"batch {batch_id!r} of receiver {receiver.name!r} was stored with other content"
+            )
+        return StoreResult(receiver.name, batch_id, True, 0, 0)
+    deleted, inserted = _splice_channels(session, receiver.id, batch)
+    session.add(
+        IngestBatch(
+            receiver_id=receiver.id,
+            batch_id=batch_id,
+            content_sha256=digest,
+            start_at=batch.start,
+            end_at=batch.end,
+            channel_count=len(batch.channels),
+            segment_count=len(batch.segments),
+            source=source,
+            stored_at=datetime.now(UTC),
+        )
+    )
+    session.flush()
+    return StoreResult(receiver.name, batch_id, False, deleted, inserted)
+
+
+def _splice_channels(session: Session, receiver_id: int, batch: Batch) -> tuple[int, int]:
+    stored_rows = session.scalars(
+        select(SegmentRow).where(
+            SegmentRow.receiver_id == receiver_id,
+            SegmentRow.frequency_hz.in_(batch.channels),
+            SegmentRow.end_at >= batch.start,
+            SegmentRow.start_at <= batch.end,
+        )
+    ).all()
+    stored: dict[int, list[Piece]] = defaultdict(list)
+    for row in stored_rows:
+        stored[row.frequency_hz].append(_piece(row))
+    new: dict[int, list[Piece]] = defaultdict(list)
+    for segment in batch.segments:
+        new[segment.frequency_hz].append(Piece.of(segment))
+    rows: list[dict[str, object]] = []
+    day_changes: list[dict[str, object]] = []
+    for channel in batch.channels:
+        analysed = fill_gaps(new[channel], batch.start, batch.end)
+        rows += [
+            _row(receiver_id, channel, piece)
+            for piece in splice(stored[channel], analysed, batch.start, batch.end)
+        ]
+        # merging never changes per-day totals: only the replaced range does
+        before = day_totals(stored[channel], batch.start, batch.end)
+        after = day_totals(analysed, batch.start, batch.end)
+        for day in before.keys() | after.keys():
+            change = after.get(day, DayTotals()) + -before.get(day, DayTotals())
+            day_changes.append(
+                {
+                    "receiver_id": receiver_id,
+                    "frequency_hz": channel,
+                    "day": day,
+                    "observed_s": change.observed_s,
+                    "judged_s": change.judged_s,
+                    "jammed_s": change.jammed_s,
+                }
+            )
+    ids = [row.id for row in stored_rows]
+    for first in range(0, len(ids), _DELETE_CHUNK):
+        chunk = ids[first : first + _DELETE_CHUNK]
+        session.execute(
+            delete(SegmentRow).where(SegmentRow.id.in_(chunk)),
+            execution_options={"synchronize_session": False},
+        )
+    for row in stored_rows:
+        session.expunge(row)
+    if rows:
+        _insert_segments(session, rows)
+    if day_changes:
+        _add_to_days(session, day_changes)
+    return len(ids), len(rows)
+
+
+_COPY_COLUMNS = (
+    "receiver_id",
+    "frequency_hz",
+    "start_at",
+    "end_at",
+    "state",
+    "jammer",
+    "confidence",
+    "snr_db",
+    "metrics",
+)
+
+
+def _insert_segments(session: Session, rows: list[dict[str, object]]) -> None:
+    """Insert segment rows: ``COPY`` on PostgreSQL (the bulk path), ``executemany`` elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(cast(Table, SegmentRow.__table__)), rows)
+        return
+    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        statement = f"COPY segments ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([Jsonb(row[c]) if c == "metrics" else row[c] for c in _COPY_COLUMNS])
+
+
+def _add_to_days(session: Session, changes: list[dict[str, object]]) -> None:
+    statement = upsert(session, cast(Table, ChannelDay.__table__))
+    totals = ("observed_s", "judged_s", "jammed_s")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["receiver_id", "frequency_hz", "day"],
+            set_={name: ChannelDay.__table__.c[name] + statement.excluded[name] for name in totals},
+        ),
+        changes,
+    )
+
+
+def _piece(row: SegmentRow) -> Piece:
+    # the table's CHECK constraints keep state and jammer inside the vocabulary
+    return Piece(
+        row.start_at,
+        row.end_at,
+        cast(State, row.state),
+        cast(JammerType | None, row.jammer),
+        row.confidence,
+        row.snr_db,
+        dict(row.metrics),
+    )
+
+
+def _row(receiver_id: int, channel: int, piece: Piece) -> dict[str, object]:
+    return {
+        "receiver_id": receiver_id,
+        "frequency_hz": channel,
+        "start_at": piece.start,
+        "end_at": piece.end,
+        "state": piece.state,
+        "jammer": piece.jammer,
+        "confidence": piece.confidence,
+        "snr_db": piece.snr_db,
+        "metrics": dict(piece.metrics),
+    }

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-out
 
-.PHONY: demo test lint format bench eval fixtures clean help
+.PHONY: demo test lint format bench eval fixtures clean help browser
 
 help:
 	@echo "make demo      simulate a jammed 49 m band scene and analyse it"
@@ -24,7 +24,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/jamwatch demo --out $(DEMO_DIR)
 
-test: $(STAMP)
+# Chromium from the system packages, for the page's browser tests (no-op when present).
+browser:
+	sh scripts/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -16,7 +16,18 @@ from typing import Protocol, cast
 
 from monitor.errors import InputError
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "demo",
+    "analyze",
+    "simulate",
+    "waterfall",
+    "db",
+    "receivers",
+    "schedule",
+    "report",
+    "serve",
+    "run",
+)
 """Modules under ``monitor.cli`` that define commands, in the order ``--help`` lists them."""
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The fake librtlsdr fixtures are session-wide: pyrtlsdr can load only one library per process.
+pytest_plugins = ["tests.fakes.librtlsdr"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_IQ = REPO.parent / "shared" / "iq"
 

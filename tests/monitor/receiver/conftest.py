@@ -15,9 +15,6 @@ from monitor.receiver.config import ReceiverConfig, load_config
 from monitor.store.engine import make_engine
 from monitor.store.migrate import upgrade
 from monitor.store.settings import DatabaseSettings
-from tests.fakes.librtlsdr import FakeDongle, fake_dongle, fake_librtlsdr
-
-__all__ = ["FakeDongle", "fake_dongle", "fake_librtlsdr"]
 
 
 def migrated(path: Path) -> Engine:

@@ -9,9 +9,7 @@ import numpy.typing as npt
 import pytest
 
 from monitor.recording.datatypes import complex64_to_cu8
-from tests.fakes.librtlsdr import FakeDongle, fake_dongle, fake_librtlsdr
-
-__all__ = ["fake_dongle", "fake_librtlsdr", "FakeDongle"]
+from tests.fakes.librtlsdr import FakeDongle
 
 
 def noise_cu8(num_samples: int, *, rms: float = 0.2, seed: int = 1) -> npt.NDArray[np.uint8]:

@@ -1,7 +1,8 @@
 """The ``jamwatch`` command line: one sub-module per command, each with ``register`` and ``run``.
 
 Exit status: 0 on success, 2 on bad input (a one-line ``jamwatch: error: ...`` naming the file or
-key and the problem, never a traceback), 1 on internal errors (traceback with ``JAMWATCH_DEBUG=1``).
+key and the problem, never a traceback), 1 on internal errors (traceback with ``JAMWATCH_DEBUG=1``)
+and when the database is unreachable (one line; a service manager may retry).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Protocol, cast
+
+from sqlalchemy.exc import OperationalError
 
 from monitor.errors import InputError
 
@@ -60,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"jamwatch: error: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:  # a database that is down or unreachable: not a bug
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        print(f"jamwatch: error: database unavailable: {reason}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("jamwatch: interrupted", file=sys.stderr)
         return 130

@@ -3,7 +3,8 @@
 With ``--json`` one recording gives one JSON document (the DESIGN.md contract); several give a
 JSON array of those documents, in the order given, so a single recording's output never changes
 shape. Without ``--json`` a table of the non-empty segments is printed, with a progress bar on a
-terminal.
+terminal. With ``--db URL --receiver NAME`` the segments are also stored (storing the same
+recording twice changes nothing); the database must be migrated (``jamwatch db upgrade``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     raw.add_argument("--sample-rate", type=float, help="complex sample rate in S/s")
     raw.add_argument("--start", help="UTC time of the first sample, ISO 8601 (UTC if no zone)")
     raw.add_argument("--datatype", help="SigMF datatype of raw files, e.g. cu8")
+    store = parser.add_argument_group("storing the verdicts")
+    store.add_argument(
+        "--db", metavar="URL", help="store the segments in this database (SQLite or PostgreSQL)"
+    )
+    store.add_argument("--receiver", metavar="NAME", help="receiver the recordings came from")
     parser.set_defaults(handler=run)
 
 
@@ -70,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     """Analyse each recording and print the result."""
     if not 0.1 <= args.step <= 60:
         raise InputError(f"--step {args.step:g}: must be between 0.1 and 60 seconds")
+    if (args.db is None) != (args.receiver is None):
+        raise InputError("--db and --receiver go together: give both to store the segments")
     start = None if args.start is None else parse_start(args.start)
     console = Console(stderr=True)
     results: list[RecordingAnalysis] = []
@@ -95,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
                 bar.advance(task, samples)
 
             results.append(analyze_recording(recording, step_s=args.step, progress=advance))
+    if args.db is not None:
+        store_results(results, database_url=args.db, receiver=args.receiver)
     if args.json:
         documents = [r.to_json(explain=args.explain) for r in results]
         json.dump(documents[0] if len(documents) == 1 else documents, sys.stdout, indent=1)
@@ -107,6 +117,35 @@ def run(args: argparse.Namespace) -> int:
             for rule in RULES:
                 out.print(f"[bold]{rule.name}[/bold]: {rule.text}", highlight=False)
     return 0
+
+
+def store_results(
+    results: list[RecordingAnalysis], *, database_url: str, receiver: str
+) -> None:
+    """Store every analysis for ``receiver``, each recording in its own transaction."""
+    from monitor.cli.db import require_current_schema
+    from monitor.store.engine import make_engine, transaction
+    from monitor.store.receivers import check_name
+    from monitor.store.segments import store_analysis
+    from monitor.store.settings import database_settings
+
+    check_name(receiver)
+    engine = make_engine(database_settings(url=database_url))
+    try:
+        require_current_schema(engine)
+        for result in results:
+            with transaction(engine) as session:
+                store_analysis(
+                    session,
+                    receiver=receiver,
+                    channels=result.channels,
+                    start=result.recording.captures[0].start,
+                    end=result.end,
+                    segments=result.segments,
+                    source=str(result.recording.path),
+                )
+    finally:
+        engine.dispose()
 
 
 def parse_start(text: str) -> datetime:

@@ -11,7 +11,7 @@ help:
 	@echo "make demo      simulate a jammed 49 m band scene and analyse it"
 	@echo "make test      run the whole test suite"
 	@echo "make lint      ruff + mypy (strict)"
-	@echo "make bench     detector/simulator benchmarks (results in docs/benchmarks.md)"
+	@echo "make bench     detector and API benchmarks (docs/benchmarks.md, docs/api.md)"
 	@echo "make eval      detector evaluation on simulated scenes (results in docs/evaluation.md)"
 	@echo "make fixtures  regenerate the committed SigMF test corpus and its expected verdicts"
 
@@ -42,6 +42,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.api --sqlite --receivers 1
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.evaluate

@@ -138,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         children.append(receiver)
         print(
             f"\njamwatch demo: a simulated receiver ({args.scene}) is feeding {database_url}\n"
+            f"  page:            {base}/?span=600 (the last 10 minutes, live)\n"
             f"  API docs:        {base}/docs\n"
             f"  jamming windows: {base}/api/v1/windows"
             f" (first ones after about {args.dwell:.0f} s)\n"

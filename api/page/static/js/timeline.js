@@ -5,7 +5,7 @@ import { STATE_COLORS, dutyFill, fillOf } from "./palette.js";
 import { drawable } from "./runs.js";
 import { formatDuration, formatUtc, isoUtc, timeTicks } from "./time.js";
 
-const LABEL_W = 150;
+const LABEL_W = 200;
 const AXIS_H = 26;
 const ROW_H = 16;
 const ROW_GAP = 3;

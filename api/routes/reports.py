@@ -8,12 +8,13 @@ request's session and shape the answer. Report errors keep their codes (``broadc
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from api.bands import BandName
 from api.deps import DayRange, ReceiverQuery, SessionDep, SettingsDep, frequency_span
@@ -35,9 +36,13 @@ from monitor.reports import (
 from monitor.reports.daily import Standout
 from monitor.reports.export import daily_csv, outages_csv
 from monitor.reports.outage_query import DEFAULT_MAX_BROADCASTS
+from monitor.store.evidence import bundles_between
 
 MAX_RECEIVERS = 50
 """Most receivers one outage query names."""
+
+MAX_EVIDENCE_PER_REPORT = 1000
+"""Most evidence bundles linked from one broadcast's report (the earliest ones are kept)."""
 
 _STATUS = {
     "broadcast_not_found": 404,
@@ -80,12 +85,13 @@ class BroadcastPublic(BaseModel):
 
 
 class ReceiverWindowPublic(BaseModel):
-    """A jamming window at one receiver, cut to air time."""
+    """A jamming window at one receiver, cut to air time, with its evidence bundles' URLs."""
 
     start: datetime
     end: datetime
     duration_s: float
     jammer: JammerType
+    evidence: list[str]
 
 
 class ReceiverOutagePublic(BaseModel):
@@ -177,7 +183,30 @@ def _combined(c: CombinedOutage) -> CombinedPublic:
     )
 
 
-def _outage(report: OutageReport) -> OutagePublic:
+EvidenceIndex = dict[str, list[tuple[datetime, datetime, str]]]
+"""Per receiver name: (start, end, URL) of the evidence bundles on a broadcast's channel."""
+
+
+def _evidence_index(session: Session, report: OutageReport, dates: DateRange) -> EvidenceIndex:
+    """The evidence bundles on the report's channel during its date range, by receiver."""
+    start = datetime.combine(dates.first, time(), UTC)
+    end = datetime.combine(dates.last + timedelta(days=2), time(), UTC)  # air may cross midnight
+    channel = report.broadcast.channel_hz
+    index: EvidenceIndex = {}
+    for bundle, receiver in bundles_between(
+        session, start, end, span_hz=(channel, channel), limit=MAX_EVIDENCE_PER_REPORT
+    ):
+        url = f"/api/v1/evidence/{bundle.id}"
+        index.setdefault(receiver, []).append((bundle.start_at, bundle.end_at, url))
+    return index
+
+
+def _evidence(index: EvidenceIndex, receiver: str, start: datetime, end: datetime) -> list[str]:
+    """URLs of the receiver's bundles whose segment overlaps ``[start, end)``."""
+    return [url for s, e, url in index.get(receiver, ()) if s < end and e > start]
+
+
+def _outage(report: OutageReport, evidence: EvidenceIndex) -> OutagePublic:
     b = report.broadcast
     return OutagePublic(
         broadcast=BroadcastPublic(
@@ -207,7 +236,11 @@ def _outage(report: OutageReport) -> OutagePublic:
                 jammed_fraction=r.jammed_fraction,
                 windows=[
                     ReceiverWindowPublic(
-                        start=w.start, end=w.end, duration_s=w.duration_s, jammer=w.jammer
+                        start=w.start,
+                        end=w.end,
+                        duration_s=w.duration_s,
+                        jammer=w.jammer,
+                        evidence=_evidence(evidence, r.receiver, w.start, w.end),
                     )
                     for w in r.windows
                 ],
@@ -255,13 +288,16 @@ outages = APIRouter(prefix="/outages", tags=["outages"])
 
 
 @outages.get("", response_model=OutagesPublic)
-def read_outages(query: OutageDep) -> OutagesPublic:
-    """Report the outage of a broadcast (or a station's, language's or target's) per day range."""
+def read_outages(query: OutageDep, session: SessionDep) -> OutagesPublic:
+    """Report the outage of a broadcast (or a station's, language's or target's) per day range.
+
+    Each receiver's jamming window lists the URLs of the evidence bundles kept for it.
+    """
     dates, reports = query
     return OutagesPublic(
         start_date=dates.first,
         end_date=dates.last,
-        data=[_outage(report) for report in reports],
+        data=[_outage(report, _evidence_index(session, report, dates)) for report in reports],
         totals=_combined(total(reports)),
     )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from monitor.store.evidence import BundleRecord, add_bundle
 from tests.monitor.reports.month import (
     CHANNELS,
     FIRST,
@@ -207,3 +208,40 @@ def test_bad_parameters_get_a_4xx_with_a_stable_code(
     assert response.status_code == status, response.text
     assert error_code(response) == code
     assert response.json()["error"]["message"]
+
+
+@pytest.mark.usefixtures("month")
+def test_outage_windows_link_the_evidence_kept_for_them(
+    client: TestClient, db_session: Session
+) -> None:
+    first = client.get("/api/v1/outages", params={"station": "voa", **RANGE}).json()
+    (voa,) = first["data"]
+    seoul = next(r for r in voa["receivers"] if r["receiver"] == "seoul")
+    assert all(w["evidence"] == [] for w in seoul["windows"])
+    window = seoul["windows"][0]
+    start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+    bundle_id = add_bundle(
+        db_session,
+        BundleRecord(
+            key="seoul/test/onset",
+            receiver="seoul",
+            frequency_hz=voa["broadcast"]["channel_hz"],
+            start=start,
+            end=end,
+            jammer=window["jammer"],
+            confidence=0.9,
+            snr_db=20.0,
+            clip_start=start,
+            clip_end=start + timedelta(seconds=10),
+            path="/nonexistent/bundle",
+            size_bytes=1,
+            created_at=start,
+        ),
+    )
+    db_session.flush()
+    second = client.get("/api/v1/outages", params={"station": "voa", **RANGE}).json()
+    receivers = {r["receiver"]: r for r in second["data"][0]["receivers"]}
+    linked = [w["evidence"] for w in receivers["seoul"]["windows"]]
+    assert linked[0] == [f"/api/v1/evidence/{bundle_id}"]
+    assert all(urls == [] for urls in linked[1:])
+    assert all(w["evidence"] == [] for w in receivers["tokyo"]["windows"])

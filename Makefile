@@ -42,6 +42,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.receiver
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.api --sqlite --receivers 1
 

@@ -3,10 +3,11 @@
 A channel (DESIGN.md) is a raster frequency whose +-4.5 kHz lies inside the usable part of the
 tuning. The usable part is the flat middle of the receiver's passband: both the KiwiSDR
 (12 kS/s, flat over about +-4.5 kHz, 60-80 dB down at +-5 kHz) and the RTL-SDR decimation filters
-roll off in the outer quarter of the span, so by default only the middle
-``usable_fraction = 0.75`` of the two-sided span is kept. Direct-conversion 8-bit tuners add a
-spike at 0 Hz baseband that looks like a carrier; with ``dc_guard_hz > 0`` no channel may reach
-within that distance of the centre, and the bins there never enter the noise floor.
+roll off towards the band edges, so only the flat middle of the two-sided span is kept
+(:func:`flat_fraction`: 80 % at RTL-SDR rates, 75 % for narrow receivers). Direct-conversion
+8-bit tuners add a spike at 0 Hz baseband that looks like a carrier; with ``dc_guard_hz > 0`` no
+channel may reach within that distance of the centre, and the bins there never enter the noise
+floor.
 """
 
 from __future__ import annotations
@@ -24,6 +25,26 @@ CHANNEL_HALF_WIDTH_HZ = 4500.0
 
 TARGET_BIN_HZ = 125.0
 """Aimed-for FFT bin width: about 70 bins across a channel, 4-10 ms frames."""
+
+RTL_MIN_RATE_HZ = 225_001.0
+"""Lowest sample rate of an RTL-SDR (librtlsdr accepts 225001-300000 and 900001-3200000 S/s)."""
+
+RTL_USABLE_FRACTION = 0.8
+"""Flat share of an RTL-SDR span: the RTL2832U decimation filter is flat to about +-0.4 fs
+(domain.md 5); the simulator's built-in RTL-SDR scenes are flat over 85 % (docs/simulator.md)."""
+
+NARROW_USABLE_FRACTION = 0.75
+"""Flat share of narrow spans (a 12 kS/s KiwiSDR file: flat over about +-4.5 kHz only)."""
+
+
+def flat_fraction(sample_rate_hz: float) -> float:
+    """Share of the two-sided span ``[-rate/2, rate/2)`` that is flat passband at this rate.
+
+    >>> flat_fraction(2_048_000), flat_fraction(12_000)
+    (0.8, 0.75)
+    """
+    return RTL_USABLE_FRACTION if sample_rate_hz >= RTL_MIN_RATE_HZ else NARROW_USABLE_FRACTION
+
 
 CARRIER_GUARD_BINS = 2
 """Bins either side of the raster bin that a carrier's Hann main lobe may occupy."""
@@ -78,7 +99,7 @@ class ChannelPlan:
         sample_rate_hz: float,
         *,
         nfft: int | None = None,
-        usable_fraction: float = 0.75,
+        usable_fraction: float | None = None,
         dc_guard_hz: float = 0.0,
     ) -> ChannelPlan:
         """Channels whose +-4.5 kHz fit in the usable span (and clear of the DC guard).
@@ -90,7 +111,8 @@ class ChannelPlan:
         nfft
             FFT length; :func:`frame_length` of the rate when not given.
         usable_fraction
-            Fraction of the two-sided span ``[-rate/2, rate/2)`` that is flat passband.
+            Fraction of the two-sided span ``[-rate/2, rate/2)`` that is flat passband;
+            :func:`flat_fraction` of the rate when not given.
         dc_guard_hz
             Half-width of the region around 0 Hz baseband that no channel may touch (the DC
             spike of direct-conversion tuners); 0 for receivers without one.
@@ -105,16 +127,17 @@ class ChannelPlan:
         --------
         >>> plan = ChannelPlan.for_tuning(6_000_000, 250_000, dc_guard_hz=500)
         >>> len(plan), int(plan.frequencies_hz[0]), int(plan.frequencies_hz[-1])
-        (32, 5915000, 6085000)
+        (36, 5905000, 6095000)
         """
-        if not sample_rate_hz > 0 or not 0 < usable_fraction <= 1 or dc_guard_hz < 0:
+        fraction = flat_fraction(sample_rate_hz) if usable_fraction is None else usable_fraction
+        if not sample_rate_hz > 0 or not 0 < fraction <= 1 or dc_guard_hz < 0:
             raise ValueError(
-                f"bad tuning: sample_rate_hz={sample_rate_hz}, usable_fraction={usable_fraction}"
+                f"bad tuning: sample_rate_hz={sample_rate_hz}, usable_fraction={fraction}"
                 f", dc_guard_hz={dc_guard_hz}"
             )
         n = nfft if nfft is not None else frame_length(sample_rate_hz)
         bin_hz = sample_rate_hz / n
-        half_usable_hz = usable_fraction * sample_rate_hz / 2
+        half_usable_hz = fraction * sample_rate_hz / 2
         lo = math.ceil((center_hz - half_usable_hz + CHANNEL_HALF_WIDTH_HZ) / CHANNEL_RASTER_HZ)
         hi = math.floor((center_hz + half_usable_hz - CHANNEL_HALF_WIDTH_HZ) / CHANNEL_RASTER_HZ)
         freqs = np.arange(lo, hi + 1, dtype=np.int64) * CHANNEL_RASTER_HZ

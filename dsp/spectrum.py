@@ -9,16 +9,22 @@ bin sequences, sampled at ``rate / nfft``, are resolved in frequency for the fin
 The 50 % overlap usual in Welch would only buy ~10 % variance at twice the FFT cost.
 
 Implementation follows research/perf.md: frames are a reshape of the step buffer, the window
-multiply goes chunk by chunk into one reused buffer, ``scipy.fft`` transforms it in place, and the
-power goes into reused buffers as ``re**2 + im**2`` (measured here 8x faster than an einsum over
-the float view of the complex result), with the column sums as matrix-vector products. The
-window carries the power scale and a ``(-1)**n`` factor, so spectra come out scaled and
-fft-shifted without another pass, and channel powers come from one ``reduceat`` over the runs
-of bins between channel edges.
+multiply goes chunk by chunk into one reused buffer (on the float32 view, the window repeated for
+I and Q: a plain float multiply, half the time of complex-by-real), ``scipy.fft`` transforms it
+in place, and the power goes into reused buffers as ``re**2 + im**2`` (measured here 8x faster
+than an einsum over the float view of the complex result), with the column sums as
+matrix-vector products. The window carries the power scale and a ``(-1)**n`` factor, so spectra
+come out scaled and fft-shifted without another pass. Channel powers come from one ``reduceat``
+over each channel's bins (no cumulative sums, so a weak channel beside a strong one loses no
+precision), the ridge from a sparse table of window maxima (see :meth:`StepSpectrometer._ridge`)
+instead of ``max``/``argmax`` along short rows, which numpy runs row by row (they took ~40 % of
+the detector), and the carrier series from ``take``. Measured at 2.4 MS/s (nfft 16384, 380
+channels): about 17 ms per 1 s step on one core, of which the FFT is about half.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,20 +94,30 @@ class StepSpectrometer:
         # scaled so that white noise of variance s reads s per bin; (-1)**n moves the spectrum
         # by n/2 bins, so the FFT comes out fft-shifted at no cost
         scale = 1.0 / np.sqrt(np.sum(hann**2))
-        self._window = (scale * hann * (1 - 2 * (np.arange(n) % 2))).astype(np.float32)
+        window = (scale * hann * (1 - 2 * (np.arange(n) % 2))).astype(np.float32)
+        # repeated for the I and Q of each sample: the multiply runs on the float32 view
+        self._window = np.repeat(window, 2)
         self._chunk = max(2, min(64, CHUNK_SAMPLES // n))
         self._buffer = np.empty((self._chunk, n), dtype=np.complex64)
         self._power = np.empty((self._chunk, n), dtype=np.float32)
         self._square = np.empty((self._chunk, n), dtype=np.float32)
+        self._pairs = np.empty((self._chunk // 2, n), dtype=np.float32)
         self._ones = np.ones(self._chunk, dtype=np.float32)
         bins = plan.channel_bins
-        self._channel_idx = bins
         self._carrier_idx = bins[:, plan.carrier_col]
-        # channel sums from the sums of the runs of bins between channel edges (one pass)
-        edges = np.unique(np.r_[bins[:, 0], bins[:, -1] + 1]) if bins.size else np.zeros(1, int)
-        self._edges = edges.astype(np.intp)
-        self._edge_lo = np.searchsorted(edges, bins[:, 0]) if bins.size else edges[:0]
-        self._edge_hi = np.searchsorted(edges, bins[:, -1] + 1) if bins.size else edges[:0]
+        # the ridge covers each channel's bins with two windows of the largest power of two
+        # that fits, overlapping in the middle
+        width = bins.shape[1]
+        self._ridge_span = 1 << (max(width, 1).bit_length() - 1)
+        self._ridge_lo = bins[:, 0] if bins.size else np.zeros(0, dtype=np.intp)
+        self._ridge_hi = self._ridge_lo + width - self._ridge_span
+        # levels 2, 4, ... of the table; level k is valid in its first nfft - k + 1 columns
+        levels = self._ridge_span.bit_length() - 1
+        self._ridge_levels = np.empty((levels, self._chunk // 2, n), dtype=np.float32)
+        self._pair_offset = n * np.arange(self._chunk // 2)[:, None]
+        # reduceat over (first bin, one past the last) of each channel: the even sums are the
+        # channels' (each pair of indices is summed on its own, so channels may overlap)
+        self._channel_edges = np.stack([bins[:, 0], bins[:, -1] + 1], axis=1).reshape(-1)
 
     @property
     def step_samples(self) -> int:
@@ -113,8 +129,8 @@ class StepSpectrometer:
         n, m = self.plan.nfft, self.frames
         if samples.shape != (m * n,):
             raise ValueError(f"expected {m * n} samples, got {samples.shape}")
-        frames = samples.reshape(m, n)
-        chans = self._channel_idx.shape[0]
+        components = samples.view(np.float32).reshape(m, 2 * n)
+        chans = self._carrier_idx.size
         s1 = np.zeros(n, dtype=np.float64)
         s2 = np.zeros(n, dtype=np.float64)
         channel_power = np.empty((m, chans), dtype=np.float32)
@@ -123,30 +139,27 @@ class StepSpectrometer:
         carrier = np.empty((m, chans), dtype=np.complex64)
         for start in range(0, m, self._chunk):
             stop = min(m, start + self._chunk)
-            buf = self._buffer[: stop - start]
-            np.multiply(frames[start:stop], self._window, out=buf)
+            rows = stop - start
+            buf = self._buffer[:rows]
+            np.multiply(components[start:stop], self._window, out=buf.view(np.float32))
             spec = sp_fft.fft(buf, axis=1, overwrite_x=True, workers=1)
-            power, square = self._power[: stop - start], self._square[: stop - start]
+            power, square = self._power[:rows], self._square[:rows]
             np.square(spec.real, out=power)
             power += np.square(spec.imag, out=square)
-            ones = self._ones[: stop - start]
+            ones = self._ones[:rows]
             s1 += ones @ power  # column sums as a matrix-vector product: fastest here
             s2 += ones @ np.square(power, out=square)
             if chans:
-                runs = np.add.reduceat(power, self._edges, axis=1)
-                cumulative = np.zeros((stop - start, runs.shape[1] + 1), dtype=np.float32)
-                np.cumsum(runs, axis=1, out=cumulative[:, 1:])
-                np.subtract(
-                    cumulative[:, self._edge_hi],
-                    cumulative[:, self._edge_lo],
-                    out=channel_power[start:stop],
+                self._channel_power(power, channel_power[start:stop])
+                pairs = self._pairs[: rows // 2]
+                np.add(power[0 : rows - 1 : 2], power[1:rows:2], out=pairs)
+                first_pair = start // 2
+                self._ridge(
+                    pairs,
+                    ridge_col[first_pair : first_pair + pairs.shape[0]],
+                    ridge_power[first_pair : first_pair + pairs.shape[0]],
                 )
-                pairs = power[0 : stop - start - 1 : 2] + power[1 : stop - start : 2]
-                per_bin = pairs[:, self._channel_idx]
-                rows = slice(start // 2, start // 2 + pairs.shape[0])
-                ridge_col[rows] = per_bin.argmax(axis=2)
-                ridge_power[rows] = per_bin.max(axis=2)
-                carrier[start:stop] = spec[:, self._carrier_idx]
+                np.take(spec, self._carrier_idx, axis=1, out=carrier[start:stop])
         safe_s1 = np.maximum(s1, np.finfo(np.float64).tiny)
         sk = (m + 1) / (m - 1) * (m * s2 / safe_s1**2 - 1)
         return StepSpectra(
@@ -158,3 +171,36 @@ class StepSpectrometer:
             ridge_power=ridge_power,
             carrier_series=carrier,
         )
+
+    def _channel_power(self, power: npt.NDArray[np.float32], out: npt.NDArray[np.float32]) -> None:
+        """Sum each frame's power over each channel's bins into ``out`` (frames, channels)."""
+        out[...] = np.add.reduceat(power, self._channel_edges, axis=1)[:, ::2]
+
+    def _ridge(
+        self,
+        pairs: npt.NDArray[np.float32],
+        col_out: npt.NDArray[np.intp],
+        power_out: npt.NDArray[np.float32],
+    ) -> None:
+        """Each channel's strongest bin in each row of ``pairs``: its column and its power.
+
+        A sparse table of window maxima (spans 1, 2, 4, ... up to the largest power of two in a
+        channel's width, each level one elementwise ``maximum`` over whole rows) gives each
+        channel's maximum from two overlapping windows; the column is then found by descending
+        the table, always into the left half when it holds the maximum. So ties go to the first
+        column, as ``argmax`` does, and no per-channel gather of all its bins is needed.
+        """
+        rows, n = pairs.shape
+        levels = [pairs, *self._ridge_levels[:, :rows]]
+        for k, (below, level) in enumerate(itertools.pairwise(levels)):
+            span, valid = 1 << k, n - (2 << k) + 1
+            np.maximum(below[:, :valid], below[:, span : span + valid], out=level[:, :valid])
+        top = levels.pop()
+        left, right = top[:, self._ridge_lo], top[:, self._ridge_hi]
+        np.maximum(left, right, out=power_out)
+        offset = self._pair_offset[:rows]
+        flat = np.where(left == power_out, self._ridge_lo, self._ridge_hi) + offset
+        for k in reversed(range(len(levels))):
+            in_left = np.take(levels[k].reshape(-1), flat) == power_out
+            flat += (1 << k) * ~in_left
+        np.subtract(flat - offset, self._ridge_lo, out=col_out)

@@ -11,12 +11,17 @@ handles what the receiver reports:
 - samples taken while ``OVERLOAD`` or ``SETTLING`` make their step ``unknown`` for every channel
   (the detector itself also calls a step ``unknown`` when its samples clip).
 
+:meth:`Analysis.finish` closes everything and forgets the tuning; :meth:`Analysis.checkpoint`
+hands out the segments up to the last step boundary and carries on (a receiver that stays on one
+tuning from dwell to dwell keeps its detector's memory and its tracker's hysteresis).
+
 :func:`cover` then fills whatever was not observed with ``unknown`` so that every channel is
 covered from the first sample to the last.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC as UTC_ZONE
@@ -26,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dsp.detector import Detector, StepResult
+from dsp.plan import flat_fraction
 from dsp.tracker import Tracker
 from dsp.vocabulary import Segment
 from monitor.errors import RecordingError
@@ -44,6 +50,22 @@ DISCONTINUOUS = BlockFlags.DROPPED | BlockFlags.STALLED
 TIME_TOLERANCE_S = 1e-5
 """Slack when checking that a block starts where the last ended (datetimes hold microseconds)."""
 
+TRACKER_RESTART_S = 3600.0
+"""A checkpoint restarts a tracker that has run this long (seconds of steps) since it started:
+the tracker keeps a time stamp per step, so one that is never restarted grows without bound."""
+
+MAX_BLOCK_SAMPLES = 1 << 18
+"""Largest block read from a recording (2 MB of complex64)."""
+
+
+def block_samples_for(step_samples: int) -> int:
+    """Samples per block when analysing a recording: a quarter step, within 1024 .. 2**18.
+
+    >>> block_samples_for(2_392_064), block_samples_for(249_856)
+    (262144, 62464)
+    """
+    return max(1024, min(MAX_BLOCK_SAMPLES, step_samples // 4))
+
 
 def dc_guard_hz(datatype: str) -> float:
     """DC-spike guard for a sample format: only 8-bit unsigned (RTL-SDR) receivers have a spike.
@@ -56,11 +78,26 @@ def dc_guard_hz(datatype: str) -> float:
 
 @dataclass
 class _Tuning:
-    """The detector and tracker of the current tuning, and where its next step starts."""
+    """The detector and tracker of the current tuning, where its next step starts, how many
+    steps its tracker has taken, and the boundary of the last checkpoint (segments handed out
+    end there, so later ones start there)."""
 
     detector: Detector
     tracker: Tracker = field(repr=False)
     step_start: datetime | None = None
+    tracked_steps: int = 0
+    handed_out: datetime | None = None
+
+    def after_checkpoint(self, segments: list[Segment]) -> list[Segment]:
+        """The parts of ``segments`` after the last checkpoint's boundary."""
+        since = self.handed_out
+        if since is None:
+            return segments
+        return [
+            replace(seg, start=since) if seg.start < since else seg
+            for seg in segments
+            if seg.end > since
+        ]
 
 
 class Analysis:
@@ -123,7 +160,10 @@ class Analysis:
             end = start + duration
             tuning.step_start = end
             features = None if result.features is None else result.features.matrix()
-            closed += tuning.tracker.update(start, end, result.verdicts, features)
+            closed += tuning.after_checkpoint(
+                tuning.tracker.update(start, end, result.verdicts, features)
+            )
+            tuning.tracked_steps += 1
             if self.on_step is not None:
                 self.on_step(start, end, tuning.detector.plan.frequencies_hz, result)
         self._expected = block.captured_at + timedelta(seconds=block.duration_s)
@@ -136,12 +176,45 @@ class Analysis:
         self._key = None
         return closed
 
-    def _close(self) -> list[Segment]:
-        if self._tuning is None:
+    def checkpoint(self) -> list[Segment]:
+        """Close the segments up to the last step boundary and carry on from there.
+
+        Unlike :meth:`finish`, the detector keeps its memory and its partial step, and the
+        tracker its open runs and hysteresis: the segments open at the boundary continue after
+        it, so a checkpoint splits them there and changes nothing else, except that a state
+        change confirmed after the boundary but back-dated before it starts at the boundary (the
+        time before it was handed out already). Every :data:`TRACKER_RESTART_S` the tracker is
+        restarted at a checkpoint (its hysteresis starts afresh there).
+
+        Returns
+        -------
+        list of Segment
+            Every channel's segments from the previous checkpoint (or the tuning's first step)
+            up to the end of the last step; empty when no step ended since.
+        """
+        tuning = self._tuning
+        if tuning is None:
             return []
-        self._tuning.detector.discard()
-        self._tuning.step_start = None
-        return self._tuning.tracker.finish()
+        if tuning.tracked_steps * tuning.detector.step_duration_s >= TRACKER_RESTART_S:
+            closed = tuning.after_checkpoint(tuning.tracker.finish())
+            tuning.tracked_steps = 0
+        else:
+            # the tracker's own finish() closes and restarts it: close a copy instead
+            closed = tuning.after_checkpoint(copy.deepcopy(tuning.tracker).finish())
+        if closed:
+            tuning.handed_out = closed[0].end
+        return closed
+
+    def _close(self) -> list[Segment]:
+        tuning = self._tuning
+        if tuning is None:
+            return []
+        tuning.detector.discard()
+        tuning.step_start = None
+        closed = tuning.after_checkpoint(tuning.tracker.finish())
+        tuning.tracked_steps = 0
+        tuning.handed_out = None
+        return closed
 
 
 def cover(
@@ -284,7 +357,7 @@ def analyze_recording(
     rate = recording.sample_rate_hz
     for capture in recording.captures:
         if not len(analysis.detector_for(capture.center_hz, rate).plan):
-            usable_khz = 0.75 * rate / 2e3
+            usable_khz = flat_fraction(rate) * rate / 2e3
             raise RecordingError(
                 recording.path,
                 f"sample rate {rate:g} S/s at {capture.center_hz:g} Hz holds no whole 9 kHz "
@@ -298,9 +371,8 @@ def analyze_recording(
             f"too short for one {probe.step_duration_s:.3g} s step "
             f"({recording.num_samples / rate:.3g} s of samples)",
         )
-    block_samples = max(1024, min(1 << 18, probe.step_samples // 4))
     segments: list[Segment] = []
-    for block in recording.blocks(block_samples):
+    for block in recording.blocks(block_samples_for(probe.step_samples)):
         segments += analysis.feed(block)
         if progress is not None:
             progress(block.samples.size)

@@ -4,6 +4,10 @@ For each tuning of the hop plan the loop retunes, flags the blocks of the settle
 ``SETTLING`` (their steps are ``unknown``), feeds blocks to the analysis for the dwell, then
 closes the dwell's segments and hands them to the sinks as one batch covering the steps it
 judged. Step times come from the blocks' sample-count time stamps, never from the loop's clock.
+When the next tuning is the same as the current one (a single-tuning plan), a dwell that ran to
+its end is closed with :meth:`~monitor.analysis.Analysis.checkpoint`: the detector and the open
+segments carry on into the next dwell, which starts at the boundary (the store merges the
+touching pieces).
 
 Faults: a :class:`~monitor.sources.errors.DeviceFault` ends the dwell early (what was observed is
 stored; the outage is left unobserved), the source is closed and reopened with exponential
@@ -16,6 +20,7 @@ block: its open segments are closed and stored, and the loop returns 0.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import threading
 import time
@@ -203,11 +208,11 @@ class CaptureLoop:
         try:
             if not self._open():
                 return EXIT_OK if self._stop.is_set() else EXIT_GAVE_UP
-            for tuning in self._plan.visits():
+            for tuning, following in itertools.pairwise(self._plan.visits()):
                 if self._stop.is_set():
                     break
                 try:
-                    self._run_dwell(tuning)
+                    self._run_dwell(tuning, carry_on=following.center_hz == tuning.center_hz)
                 except EndOfStream:
                     logger.info(kv("end_of_stream"))
                     break
@@ -228,7 +233,9 @@ class CaptureLoop:
             self._metrics.source_stats(self._source.stats)
             logger.info(kv("stopped", receiver=self._receiver))
 
-    def _run_dwell(self, tuning: Tuning) -> None:
+    def _run_dwell(self, tuning: Tuning, *, carry_on: bool) -> None:
+        """Capture one dwell; ``carry_on`` keeps the analysis going if the dwell runs to its end
+        (the next dwell is at the same tuning)."""
         if tuning.center_hz != self._source.center_hz:
             self._source.retune(tuning.center_hz)
             self._settle_pending = True
@@ -237,6 +244,7 @@ class CaptureLoop:
         probe = self._analysis.detector_for(tuning.center_hz, self._source.sample_rate_hz)
         target = max(1, round(tuning.dwell_s / probe.step_duration_s))
         settle_until: datetime | None = None
+        completed = False
         try:
             while self._dwell.steps < target and not self._stop.is_set():
                 block = self._source.read_block()
@@ -246,8 +254,9 @@ class CaptureLoop:
                 if settle_until is not None and block.captured_at < settle_until:
                     block = dataclasses.replace(block, flags=block.flags | BlockFlags.SETTLING)
                 self._feed(block)
+            completed = self._dwell.steps >= target
         finally:
-            self._persist()
+            self._persist(checkpoint=carry_on and completed)
 
     def _feed(self, block: IQBlock) -> None:
         dwell = self._dwell
@@ -278,10 +287,14 @@ class CaptureLoop:
 
     # ---- persistence ----
 
-    def _persist(self) -> None:
-        """Close the dwell's open segments and hand its batch to the sinks."""
+    def _persist(self, *, checkpoint: bool = False) -> None:
+        """Close the dwell's open segments and hand its batch to the sinks.
+
+        With ``checkpoint`` the analysis carries on (its open segments are split at the last
+        step boundary and continue in the next dwell); otherwise it finishes.
+        """
         dwell = self._dwell
-        dwell.segments += self._analysis.finish()
+        dwell.segments += self._analysis.checkpoint() if checkpoint else self._analysis.finish()
         self._dwell = _Dwell(center_hz=dwell.center_hz, started_mono=self._monotonic())
         self._report_rates(dwell)
         if dwell.start is None or dwell.end is None:

@@ -35,6 +35,12 @@ TONE_STATIONARITY_MIN = 0.95
 """A tone puts most of the sideband power into a few bins standing well over the floor, and
 its spectrum repeats from step to step (speech and music do not)."""
 
+TONE_LINE_SHARE_MIN = 0.9
+TONE_LINE_STATIONARITY_MIN = 0.8
+"""A weak tone leaves the noise between its lines to decorrelate the sideband spectrum; it still
+counts when a steady line (SK < 0.6) holds this share of the sideband power and the spectrum
+repeats this well (a broadcast's audio never puts 90 % of its power in steady lines)."""
+
 STEADY_MIN = 0.93
 STEADY_SK_MAX = 1.5
 STEADY_FLAT_MIN = 0.2
@@ -43,15 +49,26 @@ bursts of speech (SK), and spread over the channel (flatness, not a few lines: a
 or a strong line next door is steady too), carries a stationary noise plateau under its
 programme."""
 
+STRADDLE_FLAT_MIN = 0.6
+"""Flatness of both sideband halves of a broadcast that sits under a noise plateau wider than
+the channel: the programme colours it (round-1 eval: 0.68-0.78 with speech under a 14 kHz
+jammer at +5 to +12 dB J/S) but far less than speech alone (< 0.5)."""
+
 COMB_LINES_MIN = 2
 COMB_STATIONARITY_MIN = 0.85
 """A pulse train too fast to change the frame power shows as steady lines at multiples of its
 rate around a line at the raster that is not a clean peak (its neighbours are comb lines)."""
 
-SPILL_MIN_DB = 4.5
-"""Channel power over the floor that a plateau or a neighbour's spill needs to count as jamming
-here: the truth of the simulator counts 3 dB of the jammer alone, and spill measured over the
-whole channel reads 1-2 dB high at the edge of a neighbour's skirt."""
+NOISE_MIN_DB = 4.5
+"""Channel power over the floor that a noise plateau needs to count as jamming: the truth of
+the simulator counts 3 dB of the jammer alone (4.8 dB of jammer plus noise), and a plateau
+spread over the channel reads a little low against a floor fitted beside it."""
+
+SPILL_MIN_DB = float(10 * np.log10(3.0))
+"""Channel power over the floor that a neighbour's spill needs to count as jamming here: the
+jammer alone 3 dB over the noise (the simulator's truth), i.e. jammer plus noise 3x the floor.
+Spill from a programme or tone jammer shares the channel with its target's sidebands, so less
+than that is not evidence of the jammer."""
 
 SPILL_SYMMETRY_MIN = 0.8
 """Energy this one-sided, without a carrier, comes from the neighbour on that side."""
@@ -62,8 +79,18 @@ SWEEP_SPAN_MIN_HZ = 1000.0
 """A ridge that moves steadily across at least 1 kHz: a programme carrier drifts < 10 Hz."""
 
 PULSE_JITTER_DB = 3.0
-"""Median frame-to-frame power change of keyed emissions; noise gives < 1 dB and fading, far
-slower than a 5-10 ms frame, less; rare impulses do not move a median."""
+"""Median frame-to-frame power change of keyed emissions; noise gives < 1 dB and rare impulses
+do not move a median, but a carrier under 10-30 Hz Doppler spread (F.1487 HM/HD) reaches it."""
+
+PULSE_WEAK_JITTER_DB = 2.0
+"""Jitter enough for a pulse train at a steady rate where no two steady co-channel carriers
+are seen (a 50 %-duty train keyed at 25 Hz gives 2.5 dB; noise and steady carriers under 1 dB):
+two carriers a few tens of Hz apart beat at a steady rate too, and that is programme jamming."""
+
+PULSE_PERIODICITY_MIN = 0.3
+"""Share of the frame-power fluctuation in one spectral line (the keying rate, or its alias
+at the frame rate) that makes the jitter a pulse train: measured 0.36-0.91 for pulse jammers
+at 25-300 Hz, under 0.22 for fading broadcasts, about 0.1 for a random sequence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,28 +160,31 @@ RULES: tuple[Rule, ...] = (
         "pulse",
         "jammed",
         "pulse",
-        f"keyed envelope (frame-to-frame jitter >= {PULSE_JITTER_DB} dB)",
+        f"keyed envelope at a steady rate (periodicity >= {PULSE_PERIODICITY_MIN}, frame-to-frame "
+        f"jitter >= {PULSE_JITTER_DB} dB, or >= {PULSE_WEAK_JITTER_DB} dB without two steady "
+        "co-channel carriers beating)",
+    ),
+    Rule(
+        "noise",
+        "jammed",
+        "noise",
+        f"power >= {NOISE_MIN_DB} dB and a flat plateau >= {PLATEAU_DB} dB over floor in either "
+        f"sideband half (flatness >= {FLAT_MIN}) and no DRM prefix",
     ),
     Rule(
         "program",
         "jammed",
         "program",
         "two or more co-channel carriers within 20 dB, two of them on the same frequencies "
-        "as in the previous step",
-    ),
-    Rule(
-        "noise",
-        "jammed",
-        "noise",
-        f"power >= {SPILL_MIN_DB} dB and a flat plateau >= {PLATEAU_DB} dB over floor in either "
-        f"sideband half (flatness >= {FLAT_MIN}) and no DRM prefix",
+        "in each of the two previous steps",
     ),
     Rule(
         "tone",
         "jammed",
         "tone",
         f"carrier whose sideband power sits in a few bins (share >= {TONE_SHARE_MIN}, "
-        f"peak >= {TONE_PEAK_DB} dB) and repeats (stationarity >= {TONE_STATIONARITY_MIN})",
+        f"peak >= {TONE_PEAK_DB} dB) and repeats (stationarity >= {TONE_STATIONARITY_MIN}, or "
+        f">= {TONE_LINE_STATIONARITY_MIN} with a steady line and share >= {TONE_LINE_SHARE_MIN})",
     ),
     Rule(
         "steady",
@@ -178,8 +208,16 @@ RULES: tuple[Rule, ...] = (
         "jammed",
         None,
         f"one-sided energy (|symmetry| >= {SPILL_SYMMETRY_MIN}, no carrier, power >= "
-        f"{SPILL_MIN_DB} dB) next to a jammed "
+        f"{SPILL_MIN_DB:.1f} dB) next to a jammed "
         "channel on that side: the jammer reaches into this channel",
+    ),
+    Rule(
+        "straddle",
+        "jammed",
+        "noise",
+        f"a broadcast or occupied channel between two channels jammed by noise, with plateaus >= "
+        f"{PLATEAU_DB} dB on both sides of its carrier (flatness >= {STRADDLE_FLAT_MIN}): a noise "
+        "jammer wider than the channel sits on it",
     ),
     Rule("unobserved", "unknown", None, "receiver fault or no data in this step"),
 )
@@ -228,6 +266,7 @@ def classify(
     carrier = has_carrier(f)
     occupied = (f.snr_db >= OCCUPIED_DB) | carrier | (f.lines > 0)
     cp = np.nan_to_num(f.cp_score, nan=0.0)
+    stationarity = np.nan_to_num(f.stationarity, nan=0.0)
     matches = {
         "drm": (
             (cp >= CP_DETECT_SCORE) & (cp <= 1.0) & (f.jitter_db < PULSE_JITTER_DB),
@@ -238,13 +277,23 @@ def classify(
             np.where(ridge_seen(f), 1.0, 1.0 - f.sweep_age_s / np.maximum(f.sweep_hold_s, 1e-9)),
         ),
         "empty": (~occupied, (OCCUPIED_DB - f.snr_db) / OCCUPIED_DB),
-        "pulse": (f.jitter_db >= PULSE_JITTER_DB, f.jitter_db / PULSE_JITTER_DB - 1),
+        "pulse": (
+            (f.periodicity >= PULSE_PERIODICITY_MIN)
+            & (
+                (f.jitter_db >= PULSE_JITTER_DB)
+                | ((f.jitter_db >= PULSE_WEAK_JITTER_DB) & (f.persistent_carriers < 2))
+            ),
+            np.minimum(
+                f.jitter_db / PULSE_WEAK_JITTER_DB - 1,
+                (f.periodicity - PULSE_PERIODICITY_MIN) / (1 - PULSE_PERIODICITY_MIN),
+            ),
+        ),
         "program": (
             (f.carriers >= 2) & (f.persistent_carriers >= 2),
             (f.persistent_carriers - 1) / 2,
         ),
         "noise": (
-            (f.snr_db >= SPILL_MIN_DB)
+            (f.snr_db >= NOISE_MIN_DB)
             & (
                 ((f.plateau_low_db >= PLATEAU_DB) & (f.flatness_low >= FLAT_MIN))
                 | ((f.plateau_high_db >= PLATEAU_DB) & (f.flatness_high >= FLAT_MIN))
@@ -258,22 +307,29 @@ def classify(
             carrier
             & (f.line_share >= TONE_SHARE_MIN)
             & (f.sideband_peak_db >= TONE_PEAK_DB)
-            & (np.nan_to_num(f.stationarity, nan=0.0) >= TONE_STATIONARITY_MIN),
+            & (
+                (stationarity >= TONE_STATIONARITY_MIN)
+                | (
+                    (f.lines >= 1)
+                    & (f.line_share >= TONE_LINE_SHARE_MIN)
+                    & (stationarity >= TONE_LINE_STATIONARITY_MIN)
+                )
+            ),
             (f.line_share - TONE_SHARE_MIN) / (1 - TONE_SHARE_MIN),
         ),
         "steady": (
             (f.carrier_db >= CARRIER_MIN_DB)
             & (f.sideband_db >= PLATEAU_DB)
-            & (np.nan_to_num(f.stationarity, nan=0.0) >= STEADY_MIN)
+            & (stationarity >= STEADY_MIN)
             & (f.sk <= STEADY_SK_MAX)
             & (f.flatness >= STEADY_FLAT_MIN),
-            (np.nan_to_num(f.stationarity, nan=0.0) - STEADY_MIN) / (1 - STEADY_MIN),
+            (stationarity - STEADY_MIN) / (1 - STEADY_MIN),
         ),
         "comb": (
             ~carrier
             & (f.carrier_db >= CARRIER_MIN_DB)
             & (f.lines >= COMB_LINES_MIN)
-            & (np.nan_to_num(f.stationarity, nan=0.0) >= COMB_STATIONARITY_MIN),
+            & (stationarity >= COMB_STATIONARITY_MIN),
             (f.carrier_db - CARRIER_MIN_DB) / 20,
         ),
         "broadcast": (carrier, (f.carrier_db - CARRIER_MIN_DB) / 20),
@@ -282,7 +338,7 @@ def classify(
     channels = f.snr_db.shape[0]
     rule = np.full(channels, -1, dtype=np.int8)
     margin = np.zeros(channels)
-    for index, candidate in enumerate(RULES[:-2]):
+    for index, candidate in enumerate(RULES[:-3]):
         hit, how_far = matches[candidate.name]
         take = (rule < 0) & hit
         rule[take] = index
@@ -295,6 +351,7 @@ def classify(
     state, jammer = state_of[rule], jammer_of[rule]
     if frequencies_hz is not None and frequencies_hz.size > 1:
         _spill(f, frequencies_hz, rule, state, jammer, confidence)
+        _straddle(f, frequencies_hz, rule, state, jammer, confidence)
     return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule)
 
 
@@ -323,4 +380,41 @@ def _spill(
     jammer[take] = jammer[source[take]]
     confidence[take] = 0.5 + 0.5 * (np.abs(f.symmetry[take]) - SPILL_SYMMETRY_MIN) / (
         1 - SPILL_SYMMETRY_MIN
+    )
+
+
+def _straddle(
+    f: ChannelFeatures,
+    frequencies_hz: npt.NDArray[np.int64],
+    rule: npt.NDArray[np.int8],
+    state: npt.NDArray[np.int8],
+    jammer: npt.NDArray[np.int8],
+    confidence: npt.NDArray[np.float64],
+) -> None:
+    """Turn broadcasts under a noise plateau that also fills both neighbours into ``straddle``.
+
+    An AM broadcast ends at +-4.5 kHz; a noise jammer 10-20 kHz wide centred on it jams both
+    raster neighbours too, so a broadcast judged between two noise-jammed channels, whose own
+    sidebands are a flat plateau on both sides, carries that jammer.
+    """
+    names = [r.name for r in RULES]
+    noise = (state == STATES.index("jammed")) & (jammer == JAMMER_TYPES.index("noise"))
+    n = frequencies_hz.size
+    contiguous = np.diff(frequencies_hz) == CHANNEL_RASTER_HZ
+    both = np.zeros(n, dtype=bool)
+    both[1:-1] = contiguous[:-1] & contiguous[1:] & noise[:-2] & noise[2:]
+    plateau = (
+        (f.plateau_low_db >= PLATEAU_DB)
+        & (f.plateau_high_db >= PLATEAU_DB)
+        & (f.flatness_low >= STRADDLE_FLAT_MIN)
+        & (f.flatness_high >= STRADDLE_FLAT_MIN)
+    )
+    decided = (rule == names.index("broadcast")) | (rule == names.index("occupied"))
+    take = decided & both & plateau
+    rule[take] = names.index("straddle")
+    state[take] = STATES.index("jammed")
+    jammer[take] = JAMMER_TYPES.index("noise")
+    lowest = np.minimum(f.flatness_low, f.flatness_high)[take]
+    confidence[take] = 0.5 + 0.5 * np.clip(
+        (lowest - STRADDLE_FLAT_MIN) / (1 - STRADDLE_FLAT_MIN), 0.0, 1.0
     )

@@ -45,9 +45,16 @@ class StepResult:
     floor_db: float
 
 
-CARRIER_REPEAT_HZ = 1.0
-"""A carrier counts as the same as one of the previous step when this close (about the fine
-resolution of a 1 s step)."""
+CARRIER_REPEAT_HZ = 0.5
+"""A carrier counts as the same as one of an earlier step when this close: two bins of the
+zero-padded fine spectrum of a 1 s step. A transmitter's carrier stays within a bin; the
+speckle maxima of a Doppler-spread carrier land this close again only by chance."""
+
+CARRIER_STEPS = 3
+"""Steps (this one and the ones before) in which a co-channel carrier must be found on the same
+frequency: programme jammers keep their offsets for minutes, while the maxima of a Doppler-spread
+carrier (F.1487 LD/MD/HM: 1-30 Hz spread) recur by chance in two steps now and then, rarely in
+three."""
 
 CARRIER_APART_HZ = 4.0
 """Other carriers count only this far from the strongest: closer maxima are the skirt of a
@@ -64,9 +71,11 @@ SWEEP_PERIOD_RANGE_S = (1.0, 30.0)
 """Sweep periods believed (the 1-60 s of domain.md 1.8, capped to bound the hold)."""
 
 SWEEP_NEIGHBOURS = 4
-SWEEP_ACTIVE_STEPS = 1
-"""A sweep is still on while a ridge was seen within this many steps on a channel up to
-``SWEEP_NEIGHBOURS`` channels (20 kHz) away."""
+SWEEP_ACTIVE_STEPS = 0
+"""A sweep is still on while a ridge was seen within this many steps (0: in this very step) on
+a channel up to ``SWEEP_NEIGHBOURS`` channels (20 kHz) away: a sweeper crosses a channel or two
+in every step, so a step without a ridge nearby means it stopped (one step of grace held every
+swept channel a step too long after the sweeper stopped)."""
 
 SWEEP_HOLD_FACTOR = 1.3
 """A swept channel stays jammed this many periods after its last crossing."""
@@ -88,7 +97,7 @@ class Detector:
     --------
     >>> det = Detector(6_000_000, 250_000, step_s=1.0)
     >>> len(det.plan), det.step_samples, round(det.step_duration_s, 4)
-    (35, 249856, 0.9994)
+    (39, 249856, 0.9994)
     """
 
     def __init__(
@@ -106,7 +115,7 @@ class Detector:
         self._steps = 0
         self._floor_observable = self.plan.floor_blocks.size >= 2 * self.plan.channel_bins.shape[1]
         channels = len(self.plan)
-        self._lines = np.full((channels, FINE_LINES_KEPT), np.nan)
+        self._lines = [np.full((channels, FINE_LINES_KEPT), np.nan)] * (CARRIER_STEPS - 1)
         self._ridge = np.zeros(channels, dtype=bool)
         self._ridge_last = np.full(channels, -np.inf)
         self._ridge_run_start = np.full(channels, -np.inf)
@@ -187,9 +196,10 @@ class Detector:
         """Fill the features that compare with earlier steps, and update that memory.
 
         Stationarity: correlation of the sideband spectrum with the previous step's. Carriers:
-        co-channel jammers stay on their frequencies, the maxima of a Doppler-spread carrier
-        wander. Sweep: a ridge crosses a channel once per period, and the channel stays jammed
-        in between; the period is measured between the starts of successive crossings.
+        co-channel jammers stay on their frequencies for :data:`CARRIER_STEPS` steps and more,
+        the maxima of a Doppler-spread carrier wander. Sweep: a ridge crosses a channel once per
+        period, and the channel stays jammed in between; the period is measured between the
+        starts of successive crossings.
         """
         now = self._steps * self.step_duration_s
         if self._profile is not None:
@@ -198,12 +208,13 @@ class Detector:
             norm = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
             features.stationarity[:] = (a * b).sum(axis=1) / np.maximum(norm, 1e-30)
         self._profile = features.profile_db
-        lines, before = features.carrier_lines_hz, self._lines
-        close = np.abs(lines[:, :, None] - before[:, None, :]) <= CARRIER_REPEAT_HZ
+        lines = features.carrier_lines_hz
         apart = np.abs(lines - lines[:, :1]) >= CARRIER_APART_HZ  # not the strongest's skirt
         apart[:, 0] = True
-        features.persistent_carriers[:] = (close.any(axis=2) & apart).sum(axis=1)
-        self._lines = lines.copy()
+        for before in self._lines:
+            apart &= (np.abs(lines[:, :, None] - before[:, None, :]) <= CARRIER_REPEAT_HZ).any(2)
+        features.persistent_carriers[:] = apart.sum(axis=1)
+        self._lines = [*self._lines[1:], lines.copy()]
         ridge = ridge_seen(features)
         starts = ridge & ~self._ridge
         seen_before = starts & np.isfinite(self._ridge_run_start)

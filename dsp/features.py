@@ -37,9 +37,10 @@ while the sidelobe skirt of a strong signal a few bins away rises towards that s
 FINE_LINES_KEPT = 4
 """Carrier lines remembered per channel for the persistence test (CNR1 uses up to 3)."""
 
-MIRROR_BELOW_DB = 6.0
+MIRROR_BELOW_DB = 3.0
 """Mirrored lines are keying sidebands only when both sit this far under the strongest line
-(co-channel carriers are of comparable strength)."""
+(the first pair of a 50 %-duty pulse train sits 3.9 dB under; co-channel carriers mirrored
+about the strongest within 6 dB are rare)."""
 
 MIRROR_TOLERANCE_DB = 6.0
 """A fine line matched within this by its mirror about the strongest line is a sideband of that
@@ -53,6 +54,10 @@ LINE_MAX_SK = 0.6
 
 RIDGE_MIN_DB = 10.0
 """A frame's strongest bin takes part in ridge tracking when this far over the floor."""
+
+PERIODICITY_MIN_HZ = 20.0
+"""Lowest frequency of the frame-power spectrum searched for a keying line: fading (at most
+30 Hz Doppler spread, F.1487 HD) puts its power fluctuation mostly below this, spread out."""
 
 INNER_HZ = (300.0, 1500.0)
 OUTER_HZ = (3000.0, 4500.0)
@@ -108,6 +113,11 @@ class ChannelFeatures:
     jitter_db
         Median frame-to-frame change of channel power: pulses change it, fading does not, and
         rare impulses do not move a median.
+    periodicity
+        Share of the frame-power fluctuation (mean removed) in the strongest three-bin line of
+        its spectrum from 20 Hz to half the frame rate: a pulse train keyed at a fixed rate
+        (seen directly or aliased) puts most of it in one line, fading and programme spread it
+        (about 0.1 for a random sequence of 125 frames).
     sweep_rate_hz_s
         Slope of the least-squares line through the per-frame peak frequencies.
     sweep_corr
@@ -127,9 +137,10 @@ class ChannelFeatures:
         Share of the sideband excess power in its six strongest bins: near 1 for a tone, low for
         programme audio and noise.
     persistent_carriers
-        Carriers of this step found again within 1.5 Hz among the previous step's (set by the
-        detector): co-channel transmitters stay on their frequencies, while the maxima of a
-        Doppler-spread carrier wander (and the strongest of several fading carriers changes).
+        Carriers of this step found again within 0.5 Hz in each of the two previous steps (set
+        by the detector; others than the strongest only when >= 4 Hz from it): co-channel
+        transmitters stay on their frequencies, while the maxima of a Doppler-spread carrier
+        wander (and the strongest of several fading carriers changes).
     sweep_age_s
         Seconds since a sweep ridge was last seen on the channel (set by the detector; 0 in the
         step where it is seen, infinite if never).
@@ -162,6 +173,7 @@ class ChannelFeatures:
     tilt_db: Array
     lines: Array
     jitter_db: Array
+    periodicity: Array
     sweep_rate_hz_s: Array
     sweep_corr: Array
     sweep_span_hz: Array
@@ -295,6 +307,7 @@ def compute_features(
         tilt_db=tilt_db,
         lines=lines,
         jitter_db=jitter_db,
+        periodicity=_periodicity(power, plan.bin_hz),
         sweep_rate_hz_s=rate,
         sweep_corr=corr,
         sweep_span_hz=span,
@@ -312,6 +325,19 @@ def compute_features(
         carrier_lines_hz=lines_hz,
         profile_db=_db(side_excess + 0.1 * side_noise),
     )
+
+
+def _periodicity(power: Array, frame_rate_hz: float) -> Array:
+    """Share of each column's fluctuation in its strongest 3-bin line at >= 20 Hz.
+
+    ``power`` has shape ``(M, C)``: one value per frame (the frame rate is the bin width).
+    """
+    spectrum = np.abs(np.fft.rfft(power - power.mean(axis=0), axis=0)) ** 2
+    total = spectrum[1:].sum(axis=0)
+    lines = spectrum[:-2] + spectrum[1:-1] + spectrum[2:]  # centred on bins 1 .. n-2
+    freqs_hz = np.fft.rfftfreq(power.shape[0], d=1.0 / frame_rate_hz)[1:-1]
+    strongest = lines[freqs_hz >= PERIODICITY_MIN_HZ].max(axis=0, initial=0.0)
+    return np.asarray(strongest / np.maximum(total, 1e-30), dtype=np.float64)
 
 
 def _flatness(values: Array) -> Array:

@@ -2,6 +2,8 @@
 
 A new state must hold for ``confirm[state]`` consecutive steps before it replaces the current
 one; shorter runs (an impulse, a fade, one odd step) are absorbed into the surrounding segment.
+After ``jammed``, any run of ``signal`` and ``empty`` steps counts (a jammer that stops often
+leaves its target fading in and out), and the run takes the state of its latest step.
 When a state is confirmed its segment is back-dated to the first step of the run, so onsets and
 ends are placed to within one step while flicker is suppressed. ``unknown`` is confirmed at once,
 and so is whatever follows it: a faulty receiver is a fact, not an opinion. All per-step work is
@@ -147,13 +149,19 @@ class Tracker:
         self._run.add(same, verdicts, values)
 
         other = ~same
-        restart = other & (state != self._pending)
-        self._pending[restart] = state[restart]
+        jammed, unknown = STATES.index("jammed"), STATES.index("unknown")
+        clear = (state != jammed) & (state != unknown)
+        # leaving a jamming window, signal and empty steps count together: the window ends
+        # where the jammer went, whatever the channel shows after it
+        leaving = (self._state == jammed) & clear & (self._pending >= 0) & (self._pending != jammed)
+        leaving &= self._pending != unknown
+        restart = other & (state != self._pending) & ~leaving
+        self._pending[other] = state[other]
         self._pending_start[restart] = step
         self._pending_run.reset(restart)
         self._pending_run.add(other, verdicts, values)
 
-        after_unknown = self._state == STATES.index("unknown")
+        after_unknown = self._state == unknown
         confirmed = other & ((self._pending_run.count >= self._confirm[state]) | after_unknown)
         for ch in np.flatnonzero(confirmed):
             closed.append(self._segment(int(ch), self._times[self._pending_start[ch]]))

@@ -36,6 +36,7 @@ EXPLAIN_FEATURES = (
     "jitter_db",
     "sweep_rate_hz_s",
     "cp_score",
+    "periodicity",
 )
 """Features shown per segment by ``--explain`` in the table (the JSON carries them all)."""
 
@@ -119,9 +120,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def store_results(
-    results: list[RecordingAnalysis], *, database_url: str, receiver: str
-) -> None:
+def store_results(results: list[RecordingAnalysis], *, database_url: str, receiver: str) -> None:
     """Store every analysis for ``receiver``, each recording in its own transaction."""
     from monitor.cli.db import require_current_schema
     from monitor.store.engine import make_engine, transaction

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from dsp.classify import RULES, Verdicts
+from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify
 from dsp.detector import Detector, StepResult
+from dsp.features import ChannelFeatures
 from tests.dsp.signals import (
     am,
     as_c64,
@@ -15,6 +19,7 @@ from tests.dsp.signals import (
     pulses,
     speech_audio,
     sweep,
+    times,
     white,
 )
 
@@ -93,3 +98,166 @@ def test_clipping_makes_the_step_unknown() -> None:
     (result,) = det.push(x)
     assert result.features is None
     assert set(result.verdicts.state.tolist()) == {3}
+
+
+def _doppler_spread(
+    n: int, rate_hz: float, spread_hz: float, rng: np.random.Generator
+) -> npt.NDArray[np.complex128]:
+    """Unit-power complex Gaussian fading with a Gaussian Doppler spectrum (F.1487 style)."""
+    slow_rate_hz = 400.0
+    m = int(n * slow_rate_hz / rate_hz) + 2
+    freqs = np.fft.fftfreq(m, 1 / slow_rate_hz)
+    shape = np.exp(-0.5 * (freqs / (spread_hz / 2)) ** 2)
+    slow = np.fft.ifft(np.fft.fft(white(m, rng)) * shape)
+    slow /= np.sqrt(np.mean(np.abs(slow) ** 2))
+    t_slow = np.arange(m) / slow_rate_hz
+    t = times(n, rate_hz)
+    return np.asarray(np.interp(t, t_slow, slow.real) + 1j * np.interp(t, t_slow, slow.imag))
+
+
+def test_programme_needs_carriers_steady_over_three_steps() -> None:
+    """Two steady carriers 7 Hz apart are a programme jammer from the third step on; a carrier
+    under 10 Hz Doppler spread (several wandering maxima in each step) never is for two steps
+    running."""
+    rate = 48_000.0
+    seconds = 12
+    n = int(seconds * rate)
+    rng = np.random.default_rng(5)
+    audio = speech_audio(n, rate, rng)
+    steady = am(n, rate, 3.0, 1e-2, audio) + am(n, rate, 10.0, 8e-3, audio)  # 6000 kHz
+    spread = am(n, rate, 10_000.0, 1e-2, speech_audio(n, rate, rng)) * _doppler_spread(
+        n, rate, 10.0, rng
+    )  # 6010 kHz
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(steady + spread + white(n, rng, 1e-6)))
+    jam, fading = (
+        int(np.flatnonzero(det.plan.frequencies_hz == f)[0]) for f in (CENTER, 6_010_000)
+    )
+    program = RULES.index(next(r for r in RULES if r.name == "program"))
+    assert [int(r.verdicts.rule[jam]) == program for r in results[:2]] == [False, False]
+    assert all(int(r.verdicts.rule[jam]) == program for r in results[2:])
+    # a stray step can happen (speckle maxima landing twice on earlier ones); two in a row, the
+    # tracker's minimum for a new state, must not
+    called = [int(r.verdicts.rule[fading]) == program for r in results]
+    assert not any(a and b for a, b in zip(called, called[1:], strict=False))
+
+
+def test_fast_fading_is_not_a_pulse_train() -> None:
+    """A broadcast under 30 Hz Doppler spread (F.1487 HD) jumps from frame to frame as much as
+    a keyed carrier does, but at no steady rate: never `pulse`; a 50 Hz pulse train is."""
+    rate = 48_000.0
+    n = int(6 * rate)
+    rng = np.random.default_rng(13)
+    faded = am(n, rate, -10_000.0, 1e-2, speech_audio(n, rate, rng)) * _doppler_spread(
+        n, rate, 30.0, rng
+    )  # 5990 kHz
+    keyed = pulses(n, rate, 10_000.0, 1e-2, prf_hz=50.0, duty=0.3)  # 6010 kHz
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(faded + keyed + white(n, rng, 1e-6)))
+    fading, pulse = (
+        int(np.flatnonzero(det.plan.frequencies_hz == f)[0]) for f in (5_990_000, 6_010_000)
+    )
+    rule = [r.name for r in RULES].index("pulse")
+    jitter = [r.features.jitter_db[fading] for r in results if r.features is not None]
+    assert max(jitter) >= PULSE_JITTER_DB  # the old jitter-only rule would have fired
+    assert not any(int(r.verdicts.rule[fading]) == rule for r in results)
+    assert all(int(r.verdicts.rule[pulse]) == rule for r in results)
+
+
+def _edited(features: ChannelFeatures, ch: int, **values: float) -> ChannelFeatures:
+    """``features`` with some values of channel ``ch`` replaced."""
+    changed = {}
+    for name, value in values.items():
+        column = getattr(features, name).copy()
+        column[ch] = value
+        changed[name] = column
+    return dataclasses.replace(features, **changed)
+
+
+def _rule_of(features: ChannelFeatures, det: Detector, freq: int) -> str:
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == freq)[0])
+    return RULES[int(classify(features, det.plan.frequencies_hz).rule[ch])].name
+
+
+def test_a_weak_tone_counts_by_its_steady_line(steps: tuple[Detector, list[StepResult]]) -> None:
+    """A carrier whose sideband power sits in a steady line (SK < 0.6) is a tone jammer when
+    the spectrum repeats to 0.8; a broadcast with the same share but no steady line is not."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
+    tone = {"line_share": 0.95, "sideband_peak_db": 15.0, "stationarity": 0.85}
+    assert _rule_of(_edited(features, ch, lines=1, **tone), det, 5_960_000) == "tone"
+    assert _rule_of(_edited(features, ch, lines=0, **tone), det, 5_960_000) == "broadcast"
+    repeating = {**tone, "stationarity": 0.7}
+    assert _rule_of(_edited(features, ch, lines=1, **repeating), det, 5_960_000) == "broadcast"
+
+
+def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]]) -> None:
+    """One-sided energy beside a jammed channel is spill only at 10 log10(3) = 4.8 dB over the
+    floor (the jammer alone 3 dB over the noise)."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_990_000)[0])  # above the noise jammer
+    one_sided = {"symmetry": 0.95, "plateau_low_db": 1.0, "plateau_high_db": 0.0, "lines": 0}
+    one_sided |= {"carrier_db": 0.0, "carrier_excess_db": 0.0, "carrier_peak_db": 0.0}
+    assert round(SPILL_MIN_DB, 2) == 4.77
+    assert _rule_of(_edited(features, ch, snr_db=4.6, **one_sided), det, 5_990_000) == "occupied"
+    assert _rule_of(_edited(features, ch, snr_db=5.0, **one_sided), det, 5_990_000) == "spill"
+
+
+def test_a_stopped_sweeper_releases_its_channels_at_once() -> None:
+    """While the ridge is seen somewhere near, swept channels stay jammed between crossings;
+    in the first step without a ridge they are free again."""
+    n_on, n_off = int(4 * RATE), int(3 * RATE)
+    rng = np.random.default_rng(3)
+    on = sweep(n_on, RATE, 8_000.0, 14_000.0, 2.0, 3e-3)
+    x = np.concatenate([on, np.zeros(n_off)]) + white(n_on + n_off, rng, 1e-6)
+    det = Detector(CENTER, RATE)
+    results = det.push(as_c64(x))
+    swept = [r.name for r in RULES].index("sweep")
+    channels = np.flatnonzero(
+        (det.plan.frequencies_hz >= 6_010_000) & (det.plan.frequencies_hz <= 6_020_000)
+    )
+    assert all(np.all(results[k].verdicts.rule[channels] == swept) for k in (1, 2))
+    step_off = int(np.ceil(n_on / det.step_samples))  # the first step wholly after the sweeper
+    assert not any(np.any(r.verdicts.rule == swept) for r in results[step_off:])
+
+
+def test_beating_programme_carriers_are_not_pulses() -> None:
+    """Two steady carriers 25 Hz apart make the frame power beat at a steady rate, like a slow
+    pulse train; they are a programme jammer (the beat's jitter stays under 3 dB)."""
+    rate = 48_000.0
+    n = int(6 * rate)
+    rng = np.random.default_rng(21)
+    audio = speech_audio(n, rate, rng)
+    x = am(n, rate, 2.0, 1e-2, audio) + am(n, rate, 27.0, 3e-3, audio) + white(n, rng, 1e-6)
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == CENTER)[0])
+    names = [RULES[int(r.verdicts.rule[ch])].name for r in results]
+    judged = [r.features for r in results if r.features is not None]
+    assert all(f.periodicity[ch] >= 0.3 and f.jitter_db[ch] >= 2.0 for f in judged)
+    assert names[2:] == ["program"] * (len(names) - 2)
+
+
+def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_straddle() -> None:
+    """AM speech under a 16 kHz noise jammer 6 dB weaker (carrier) centred on it: both
+    neighbours carry the plateau, so the broadcast channel is jammed from the first step (the
+    programme rule needs three steps of two steady carriers); alone it is a broadcast."""
+    rng = np.random.default_rng(5)
+    n = int(SECONDS * RATE)
+    broadcast = am(n, RATE, 3.0, 2e-2, speech_audio(n, RATE, rng))
+    jammer = noise_jammer(n, RATE, 20.0, 5e-3, rng, bandwidth_hz=16_000.0, m_rms=0.9)
+    floor = white(n, rng, 1e-6)
+    rules = {}
+    for name, x in (("alone", broadcast + floor), ("jammed", broadcast + jammer + floor)):
+        det = Detector(CENTER, RATE)
+        results = det.push(as_c64(x))
+        ch = int(np.flatnonzero(det.plan.frequencies_hz == CENTER)[0])
+        rules[name] = [RULES[int(r.verdicts.rule[ch])] for r in results]
+    assert [r.name for r in rules["alone"][:2]] == ["broadcast", "broadcast"], rules["alone"]
+    assert [r.name for r in rules["jammed"][:2]] == ["straddle", "straddle"], rules["jammed"]
+    assert all(r.state == "jammed" for r in rules["jammed"]), rules["jammed"]
+    assert rules["jammed"][0].jammer == "noise"

@@ -154,3 +154,27 @@ def test_cp_score_finds_drm_and_not_noise_or_am() -> None:
     assert scores[0] > 0.6  # mode B at 20 dB SNR: 0.8 * S / (S + N)
     assert scores[1] < CP_DETECT_SCORE / 2
     assert scores[2] < CP_DETECT_SCORE / 2
+
+
+def test_a_pulse_train_puts_its_fluctuation_in_one_line() -> None:
+    """Keyed at 40 Hz (seen directly) and at 130 Hz (seen at 36 Hz, aliased by the 94 Hz frame
+    rate), the frame power fluctuates at one rate; a noise jammer's fluctuation is spread."""
+    rng = np.random.default_rng(8)
+    n = _n(3)
+    x = (
+        pulses(n, RATE, 30_000.0, 3e-3, prf_hz=40.0, duty=0.3)
+        + pulses(n, RATE, -30_000.0, 3e-3, prf_hz=130.0, duty=0.3)
+        + noise_jammer(n, RATE, 0.0, 3e-3, rng)
+    )
+    det, f = _features(x)
+    assert f.periodicity[_channel(det, 6_030_000)] > 0.5
+    assert f.periodicity[_channel(det, 5_970_000)] > 0.5
+    assert f.periodicity[_channel(det, 6_000_000)] < 0.25
+
+
+def test_keying_sidebands_of_a_half_duty_train_are_not_carriers() -> None:
+    """A 50 %-duty train keyed at 25 Hz has lines at +-25 Hz only 3.9 dB under its carrier:
+    mirrored about it, they are keying sidebands, and the train counts one carrier."""
+    n = _n(3)
+    det, f = _features(pulses(n, RATE, 30_000.0, 3e-3, prf_hz=25.0, duty=0.5))
+    assert f.carriers[_channel(det, 6_030_000)] == 1

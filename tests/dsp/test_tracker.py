@@ -80,3 +80,17 @@ def test_long_segments_keep_an_even_median() -> None:
     (seg,) = _run("j" * 1000, snr=0.0)
     assert seg.snr_db is not None
     assert abs(seg.snr_db - 499.5) < 5
+
+
+def test_a_jamming_window_ends_where_signal_and_empty_steps_begin() -> None:
+    """After a jammer stops, its target fades in and out: a run mixing `signal` and `empty`
+    ends the window at its first step and takes the state of its latest step."""
+    assert _spans(_run("sjjjjjseeee")) == [
+        ("signal", 0, 1),
+        ("jammed", 1, 6),
+        ("empty", 6, 11),
+    ]
+
+
+def test_signal_and_empty_do_not_merge_outside_a_jamming_window() -> None:
+    assert _spans(_run("sssseseeee")) == [("signal", 0, 6), ("empty", 6, 10)]

@@ -108,3 +108,31 @@ def test_fault_mid_run_is_recovered_and_never_empty(
     last = max(r.end for r in rows)
     judged_late = [r for r in rows if r.state != "unknown" and r.end == last]
     assert judged_late
+
+
+@pytest.mark.slow
+def test_a_dongle_that_stays_away_ends_the_run_with_status_1_keeping_what_was_seen(
+    dongle: FakeDongle,  # noqa: ARG001 (the fixture sets up the air)
+    make_config: MakeConfig,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After ``recovery.max_failures`` failed reopenings in a row the receiver exits 1 (so
+    systemd restarts it) instead of retrying forever; the steps judged before the unplug are
+    stored."""
+    monkeypatch.setenv("FAKE_RTLSDR_UNPLUG_AFTER_BYTES", str(3 * BYTES_PER_S))
+    monkeypatch.setenv("FAKE_RTLSDR_ABSENT_S", "600")
+    caplog.set_level(logging.INFO, logger="monitor")
+    base = dongle_config(make_config)
+    recovery = base.recovery.model_copy(
+        update={"max_failures": 3, "backoff_initial_s": 0.05, "backoff_max_s": 0.1}
+    )
+    config = base.model_copy(update={"recovery": recovery})
+    assert run_for(config, engine, 30.0) == 1
+    exits = [r.getMessage() for r in caplog.records if "action=exit" in r.getMessage()]
+    assert len(exits) == 1
+    assert "failures=3" in exits[0]
+    rows = stored(engine)
+    assert_disjoint(rows)
+    assert any(r.state != "unknown" for r in rows), "the steps before the unplug were lost"

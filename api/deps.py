@@ -11,9 +11,9 @@ from typing import Annotated, cast
 from fastapi import Depends, Header, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.bands import BANDS
 from api.errors import ApiError
 from api.settings import ApiSettings
+from dsp.bands import BANDS
 from dsp.vocabulary import CHANNEL_RASTER_HZ
 from monitor.store.receivers import NAME_PATTERN
 
@@ -74,9 +74,13 @@ def require_read_access(settings: SettingsDep, authorization: AuthorizationHeade
 
 def as_utc(moment: datetime, name: str) -> datetime:
     """``moment`` in UTC (a time without a zone is taken as UTC), within the accepted years."""
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    problem = f"{name}: must lie between 1970 and 2200"
+    try:  # an offset can push year 1 or 9999 outside what datetime holds
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(422, "invalid_parameter", problem) from None
     if not EARLIEST <= moment <= LATEST:
-        raise ApiError(422, "invalid_parameter", f"{name}: must lie between 1970 and 2200")
+        raise ApiError(422, "invalid_parameter", problem)
     return moment
 
 

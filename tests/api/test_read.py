@@ -281,6 +281,12 @@ LONG_AGO = (datetime(2026, 2, 16, tzinfo=UTC) - timedelta(days=400)).isoformat()
             422,
             "invalid_parameter",
         ),
+        (
+            "/api/v1/windows.ics",
+            {"end": "0001-01-01T00:00:00+01:00"},  # beyond what datetime holds in UTC
+            422,
+            "invalid_parameter",
+        ),
         ("/api/v1/timeline", {"frequency_hz": F1, "start": "yesterday"}, 422, "invalid_parameter"),
         (
             "/api/v1/timeline",

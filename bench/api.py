@@ -38,9 +38,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Index, insert, text
 from sqlalchemy.engine import URL
 
-from api.bands import BANDS
 from api.main import create_app
 from api.settings import ApiSettings
+from dsp.bands import BANDS
 from monitor.store.engine import make_engine, transaction
 from monitor.store.migrate import upgrade
 from monitor.store.models import ChannelDay, Receiver, Segment

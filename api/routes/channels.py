@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.bands import BandName
 from api.deps import ReceiverQuery, SessionDep, SettingsDep, frequency_span
 from api.queries import channel_states, receiver_id
 from api.schemas import MAX_PAGE_SIZE, ChannelsPublic
+from dsp.bands import BandName
 
 router = APIRouter(prefix="/channels", tags=["channels"])
 

@@ -20,11 +20,11 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.bands import BandName
 from api.deps import ReceiverQuery, SessionDep, SettingsDep, TimeRange, frequency_span
 from api.errors import ApiError
 from api.queries import receiver_id
 from api.schemas import MAX_PAGE_SIZE, Page
+from dsp.bands import BandName
 from monitor.evidence.bundle import BUNDLE_FILES, BUNDLE_JSON, CLIP_BASE, WATERFALL_PNG
 from monitor.store.evidence import EvidenceBundle, bundles_between, find_bundle
 

@@ -16,10 +16,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.bands import BandName
 from api.deps import DayRange, ReceiverQuery, SessionDep, SettingsDep, frequency_span
 from api.errors import ApiError
 from api.schemas import MAX_PAGE_SIZE, Page
+from dsp.bands import BandName
 from dsp.vocabulary import JammerType
 from monitor.reports import (
     BroadcastSelection,

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.bands import BandName
 from api.deps import DayRange, ReceiverQuery, SessionDep, SettingsDep, frequency_span
 from api.queries import daily_summary, receiver_id
 from api.schemas import MAX_PAGE_SIZE, SummaryPublic
+from dsp.bands import BandName
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 

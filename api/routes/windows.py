@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.bands import BandName
 from api.deps import ReceiverQuery, SessionDep, SettingsDep, TimeRange, frequency_span
 from api.exports import windows_csv, windows_ics
 from api.queries import WindowFilter, all_windows, receiver_id, windows
 from api.schemas import MAX_PAGE_SIZE, WindowsPublic
+from dsp.bands import BandName
 from dsp.vocabulary import JammerType
 
 router = APIRouter(prefix="/windows", tags=["windows"])

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from api.bands import BANDS
+from dsp.bands import BANDS
 from dsp.vocabulary import CHANNEL_RASTER_HZ
 from monitor.cli.db import add_db_option, open_engine, require_current_schema
 from monitor.errors import InputError

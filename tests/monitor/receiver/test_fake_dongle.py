@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from sqlalchemy import Engine, select
@@ -122,7 +123,8 @@ def test_a_dongle_that_stays_away_ends_the_run_with_status_1_keeping_what_was_se
     systemd restarts it) instead of retrying forever; the steps judged before the unplug are
     stored."""
     monkeypatch.setenv("FAKE_RTLSDR_UNPLUG_AFTER_BYTES", str(3 * BYTES_PER_S))
-    monkeypatch.setenv("FAKE_RTLSDR_ABSENT_S", "600")
+    absent_s = 2.0  # far longer than 3 reopenings 0.05-0.1 s apart; then the dongle is back
+    monkeypatch.setenv("FAKE_RTLSDR_ABSENT_S", str(absent_s))
     caplog.set_level(logging.INFO, logger="monitor")
     base = dongle_config(make_config)
     recovery = base.recovery.model_copy(
@@ -130,6 +132,7 @@ def test_a_dongle_that_stays_away_ends_the_run_with_status_1_keeping_what_was_se
     )
     config = base.model_copy(update={"recovery": recovery})
     assert run_for(config, engine, 30.0) == 1
+    time.sleep(absent_s)  # the exit came right after the unplug; the library serves the session
     exits = [r.getMessage() for r in caplog.records if "action=exit" in r.getMessage()]
     assert len(exits) == 1
     assert "failures=3" in exits[0]

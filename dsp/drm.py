@@ -4,10 +4,15 @@ DRM is OFDM: the last ``Tg`` of every symbol is repeated in front of it, so the 
 ``y[n] * conj(y[n + Nu])`` has a bump ``Ng`` samples long once per symbol period ``Ns = Nu + Ng``.
 Folding the lag product at ``Ns`` over a step and sliding an ``Ng`` window over the fold finds the
 bump. A stationary correlation at lag ``Nu`` (a carrier, a periodic tone) adds the same complex
-value at every fold position, so the fold's mean is removed first. The score is the bump's share
-of the signal power: ``1 - Ng / Ns`` (0.8 in mode B) for clean DRM, ``S / (S + N)`` of that with
-noise, and about ``3 / sqrt(symbols * Ng)`` (below 0.1 over one second) for any signal
-without a cyclic prefix.
+value at every fold position, so the fold's median is removed first. A signal keyed on and off
+at a rate whose period divides ``Ns`` (a pulse jammer at 37.5, 50, 60, 75, 150 ... Hz) makes a
+bump too: from its envelope (the same fold of the power ``|y[n]|^2`` measures that part; OFDM's
+power does not repeat at ``Ns``) and, for any waveform repeating several times per ``Ns`` (the
+keying sidebands of such a pulse train in the next channel), as several equal bumps (a prefix
+makes one per symbol). The larger of the power's bump and the next-largest bump at least ``Ng``
+away is subtracted. The score is the bump's share of the signal power: about 1 for clean DRM,
+``S / (S + N)`` with noise, and about ``3 / sqrt(symbols * Ng)`` (below 0.1 over one second)
+for any signal without a cyclic prefix.
 """
 
 from __future__ import annotations
@@ -92,11 +97,38 @@ def cp_scores(baseband: npt.NDArray[np.complexfloating], rate_hz: float) -> npt.
             continue
         span = symbols * period
         lag = baseband[:, :span] * np.conj(baseband[:, useful : useful + span])
-        fold = lag.reshape(baseband.shape[0], symbols, period).sum(axis=1)
-        fold -= fold.mean(axis=1, keepdims=True)
-        window = uniform_filter1d(fold.real, guard, axis=1, mode="wrap") + 1j * uniform_filter1d(
-            fold.imag, guard, axis=1, mode="wrap"
-        )
-        score = np.abs(window).max(axis=1) / (symbols * energy)
-        best = np.maximum(best, score)
+        bump, elsewhere = _fold_bumps(lag, symbols, period, guard)
+        keyed, _ = _fold_bumps(np.abs(baseband[:, :span]) ** 2, symbols, period, guard)
+        best = np.maximum(best, (bump - np.maximum(keyed, elsewhere)) / (symbols * energy))
     return best
+
+
+def _fold_bumps(
+    product: npt.NDArray[np.complexfloating] | npt.NDArray[np.floating],
+    symbols: int,
+    period: int,
+    guard: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The largest ``guard``-long mean of ``product`` folded at ``period`` (its median over the
+    fold removed), and the largest one at least ``guard`` away from it.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per row: the two bumps' magnitudes, summed over the ``symbols`` folds (units of
+        ``product``). A cyclic prefix makes one bump per symbol; a waveform repeating several
+        times per symbol makes several equal ones.
+    """
+    fold = product.reshape(product.shape[0], symbols, period).sum(axis=1)
+    baseline = np.median(fold.real, axis=1, keepdims=True)
+    if np.iscomplexobj(fold):
+        baseline = baseline + 1j * np.median(fold.imag, axis=1, keepdims=True)
+    fold = fold - baseline
+    window = uniform_filter1d(fold.real, guard, axis=1, mode="wrap")
+    if np.iscomplexobj(fold):
+        window = window + 1j * uniform_filter1d(fold.imag, guard, axis=1, mode="wrap")
+    size = np.abs(window)
+    peak = size.argmax(axis=1)
+    distance = np.abs(np.arange(period)[None, :] - peak[:, None])
+    near = np.minimum(distance, period - distance) < guard
+    return size.max(axis=1), np.where(near, 0.0, size).max(axis=1)

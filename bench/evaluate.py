@@ -209,6 +209,8 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
                 ),
                 _jam("jam_noise", 7_345_000, -82, bandwidth_hz=8_000, texture="jet"),
                 _am(7_370_000, -68, programme="speech", propagation="HM"),
+                _am(7_385_000, -83, programme="speech", propagation="MM"),  # weak
+                _am(7_250_000, -84, programme="music", m_rms=0.2),  # weak, low modulation
             ],
         ),
         SceneSpec(
@@ -242,6 +244,8 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
                 _am(13_720_000, -63, programme="speech", propagation="HM"),
                 _am(13_745_000, -67, programme="music", propagation="HD"),
                 {"kind": "drm", "frequency_hz": 13_770_000, "level_dbm": -70, "propagation": "MD"},
+                _am(13_650_000, -88, programme="speech"),  # weak
+                _am(13_785_000, -86, programme="music", propagation="LD"),  # weak, fading
             ],
             {"site": "rural", "atmospherics": {"rate_hz": 1.5, "level_db": 22.0}},
             ("impulses",),

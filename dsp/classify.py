@@ -28,6 +28,13 @@ PLATEAU_DB = 3.0
 FLAT_MIN = 0.8
 """Flatness (over its white-noise null) of a noise plateau; speech sidebands are far lower."""
 
+FAINT_PLATEAU_DB = 0.5
+FAINT_FLAT_MIN = 0.95
+FAINT_SK_MAX = 1.5
+"""A weak noise jammer (10-15 dB over the noise, most of it carrier) raises both sideband
+halves only 0.5-3 dB, but as white noise does: flatness near its null in both halves and a
+Gaussian SK. Programme audio that weak is coloured (round-2 tune: 0.96-1.0 for jammers at
+-82 and -86 dBm)."""
 
 TONE_SHARE_MIN = 0.6
 TONE_PEAK_DB = 10.0
@@ -172,6 +179,14 @@ RULES: tuple[Rule, ...] = (
         f"sideband half (flatness >= {FLAT_MIN}) and no DRM prefix",
     ),
     Rule(
+        "faint",
+        "jammed",
+        "noise",
+        f"power >= {NOISE_MIN_DB} dB with a carrier and both sideband halves >= "
+        f"{FAINT_PLATEAU_DB} dB over floor, white (flatness >= {FAINT_FLAT_MIN}, SK <= "
+        f"{FAINT_SK_MAX}): a weak noise jammer",
+    ),
+    Rule(
         "program",
         "jammed",
         "program",
@@ -302,6 +317,14 @@ def classify(
                 (np.maximum(f.plateau_low_db, f.plateau_high_db) - PLATEAU_DB) / PLATEAU_DB,
                 (np.maximum(f.flatness_low, f.flatness_high) - FLAT_MIN) / (1 - FLAT_MIN),
             ),
+        ),
+        "faint": (
+            carrier
+            & (f.snr_db >= NOISE_MIN_DB)
+            & (np.minimum(f.plateau_low_db, f.plateau_high_db) >= FAINT_PLATEAU_DB)
+            & (np.minimum(f.flatness_low, f.flatness_high) >= FAINT_FLAT_MIN)
+            & (f.sk <= FAINT_SK_MAX),
+            (np.minimum(f.flatness_low, f.flatness_high) - FAINT_FLAT_MIN) / (1 - FAINT_FLAT_MIN),
         ),
         "tone": (
             carrier

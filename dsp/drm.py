@@ -6,13 +6,13 @@ Folding the lag product at ``Ns`` over a step and sliding an ``Ng`` window over 
 bump. A stationary correlation at lag ``Nu`` (a carrier, a periodic tone) adds the same complex
 value at every fold position, so the fold's median is removed first. A signal keyed on and off
 at a rate whose period divides ``Ns`` (a pulse jammer at 37.5, 50, 60, 75, 150 ... Hz) makes a
-bump too: from its envelope (the same fold of the power ``|y[n]|^2`` measures that part; OFDM's
-power does not repeat at ``Ns``) and, for any waveform repeating several times per ``Ns`` (the
-keying sidebands of such a pulse train in the next channel), as several equal bumps (a prefix
-makes one per symbol). The larger of the power's bump and the next-largest bump at least ``Ng``
-away is subtracted. The score is the bump's share of the signal power: about 1 for clean DRM,
-``S / (S + N)`` with noise, and about ``3 / sqrt(symbols * Ng)`` (below 0.1 over one second)
-for any signal without a cyclic prefix.
+bump too: from its envelope (the same fold of the power ``|y[n]|^2``, median over the symbols so
+that lightning does not count, measures that part; OFDM's power does not repeat at ``Ns``) and,
+for any waveform repeating several times per ``Ns`` (the keying sidebands of such a pulse train
+in the next channel), as several equal bumps (a prefix makes one per symbol). The larger of the
+power's bump and the next-largest bump at least ``Ng`` away is subtracted. The score is the
+bump's share of the signal power: about 1 for clean DRM, ``S / (S + N)`` with noise, and about
+``3 / sqrt(symbols * Ng)`` (below 0.1 over one second) for any signal without a cyclic prefix.
 """
 
 from __future__ import annotations
@@ -98,7 +98,8 @@ def cp_scores(baseband: npt.NDArray[np.complexfloating], rate_hz: float) -> npt.
         span = symbols * period
         lag = baseband[:, :span] * np.conj(baseband[:, useful : useful + span])
         bump, elsewhere = _fold_bumps(lag, symbols, period, guard)
-        keyed, _ = _fold_bumps(np.abs(baseband[:, :span]) ** 2, symbols, period, guard)
+        power = np.abs(baseband[:, :span]) ** 2
+        keyed, _ = _fold_bumps(power, symbols, period, guard, robust=True)
         best = np.maximum(best, (bump - np.maximum(keyed, elsewhere)) / (symbols * energy))
     return best
 
@@ -108,6 +109,7 @@ def _fold_bumps(
     symbols: int,
     period: int,
     guard: int,
+    robust: bool = False,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The largest ``guard``-long mean of ``product`` folded at ``period`` (its median over the
     fold removed), and the largest one at least ``guard`` away from it.
@@ -117,9 +119,12 @@ def _fold_bumps(
     (ndarray, ndarray)
         Per row: the two bumps' magnitudes, summed over the ``symbols`` folds (units of
         ``product``). A cyclic prefix makes one bump per symbol; a waveform repeating several
-        times per symbol makes several equal ones.
+        times per symbol makes several equal ones. With ``robust``, the fold is ``symbols``
+        times the median over the symbols instead of their sum: an impulse (lightning) lands in
+        one symbol and leaves it alone, a pattern repeating in every symbol stays.
     """
-    fold = product.reshape(product.shape[0], symbols, period).sum(axis=1)
+    folds = product.reshape(product.shape[0], symbols, period)
+    fold = symbols * np.median(folds, axis=1) if robust else folds.sum(axis=1)
     baseline = np.median(fold.real, axis=1, keepdims=True)
     if np.iscomplexobj(fold):
         baseline = baseline + 1j * np.median(fold.imag, axis=1, keepdims=True)

@@ -45,10 +45,13 @@ class StepResult:
     floor_db: float
 
 
-CARRIER_REPEAT_HZ = 0.5
-"""A carrier counts as the same as one of an earlier step when this close: two bins of the
-zero-padded fine spectrum of a 1 s step. A transmitter's carrier stays within a bin; the
-speckle maxima of a Doppler-spread carrier land this close again only by chance."""
+CARRIER_REPEAT_HZ = 0.75
+"""A carrier counts as the same as one of an earlier step when this close: three bins of the
+zero-padded fine spectrum of a 1 s step. A transmitter's carrier stays within a bin, but two
+co-channel carriers about 1 Hz apart (a jammer tuned next to its target) or slow multipath (F.1487
+MM/MQ) move the fine maximum by up to 0.7 Hz (round-2 tune scenes); the speckle maxima of a
+Doppler-spread carrier land this close again only by chance (0.5 Hz missed most programme
+jamming of the round-2 scenes, 1 Hz doubled the false alarms on fast-fading AM)."""
 
 CARRIER_STEPS = 3
 """Steps (this one and the ones before) in which a co-channel carrier must be found on the same

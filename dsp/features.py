@@ -137,7 +137,7 @@ class ChannelFeatures:
         Share of the sideband excess power in its six strongest bins: near 1 for a tone, low for
         programme audio and noise.
     persistent_carriers
-        Carriers of this step found again within 0.5 Hz in each of the two previous steps (set
+        Carriers of this step found again within 0.75 Hz in each of the two previous steps (set
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
         transmitters stay on their frequencies, while the maxima of a Doppler-spread carrier
         wander (and the strongest of several fading carriers changes).

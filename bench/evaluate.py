@@ -398,6 +398,8 @@ class Score:
     wall_s: float = 0.0
     errors: Counter[tuple[str, int, int, str, str, str]] = field(default_factory=Counter)
     """(scene, rate, channel, truth, detector, rule) of every wrong channel-second."""
+    late_onsets: list[tuple[str, int, int, int, float]] = field(default_factory=list)
+    """(scene, rate, channel, onset second, latency in s or inf) of onsets found after 3 s."""
 
     def f1(self, state: str = "jammed") -> tuple[float, float, float]:
         """Precision, recall and F1 of one state."""
@@ -486,7 +488,7 @@ def score_scene(spec: SceneSpec, rate_hz: int, workdir: Path, score: Score) -> N
             for key_name in _lookalike_keys(row.content, spec.tags):
                 score.lookalike[(key_name, state == "jammed")] += 1
     for freq, seconds in runs.items():
-        _onsets(freq, sorted(seconds), predicted, score)
+        _onsets(freq, sorted(seconds), predicted, score, (spec.name, rate_hz))
     for path in workdir.glob(base.name + "*"):
         path.unlink()
 
@@ -496,6 +498,7 @@ def _onsets(
     seconds: list[tuple[int, str]],
     predicted: dict[tuple[int, int], Prediction],
     score: Score,
+    where: tuple[str, int],
 ) -> None:
     """Latency from each truth onset of ``jammed`` (after >= 3 s not jammed) to detection."""
     states = dict(seconds)
@@ -516,6 +519,8 @@ def _onsets(
             score.missed_onsets += 1
         else:
             score.latencies_s.append(float(hit))
+        if hit is None or hit > 3:
+            score.late_onsets.append((*where, freq, s, float("inf") if hit is None else hit))
 
 
 def _pct(x: float) -> str:
@@ -635,6 +640,13 @@ def detail(scores: dict[str, Score]) -> str:
             lines.append(
                 f"| {suite} | {scene} | {rate / 1e3:g} | {freq / 1e3:g} | {truth} | {got} | "
                 f"{rule} | {n} |"
+            )
+    lines += ["", "| suite | scene | kS/s | channel kHz | onset s | latency s |"]
+    lines.append("|---|---|---|---|---|---|")
+    for suite, score in scores.items():
+        for scene, rate, freq, second, latency in score.late_onsets:
+            lines.append(
+                f"| {suite} | {scene} | {rate / 1e3:g} | {freq / 1e3:g} | {second} | {latency:g} |"
             )
     return "\n".join(lines)
 

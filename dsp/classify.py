@@ -42,6 +42,16 @@ TONE_STATIONARITY_MIN = 0.95
 """A tone puts most of the sideband power into a few bins standing well over the floor, and
 its spectrum repeats from step to step (speech and music do not)."""
 
+TONE_SK_MAX = 1.5
+"""A tone's sideband lines are steady (spectral kurtosis near 1 or below: 0.83-1.31 for the tone
+jammers of the tune scenes); speech under a 10 Hz Doppler spread can put as much of its
+sideband power, as steadily, into the carrier's skirt, but with SK 1.1-6 (median 2.8)."""
+
+PROGRAM_CARRIERS_MAX = 5
+"""A programme jammer adds 1-3 carriers to its target's (tune scenes: 2-5 fine maxima in 95 %
+of its steps); more maxima than this are the speckle of a Doppler-spread carrier (6-21 where
+two recurred by chance)."""
+
 TONE_LINE_SHARE_MIN = 0.9
 TONE_LINE_STATIONARITY_MIN = 0.8
 """A weak tone leaves the noise between its lines to decorrelate the sideband spectrum; it still
@@ -190,15 +200,16 @@ RULES: tuple[Rule, ...] = (
         "program",
         "jammed",
         "program",
-        "two or more co-channel carriers within 20 dB, two of them on the same frequencies "
-        "in each of the two previous steps",
+        f"two to {PROGRAM_CARRIERS_MAX} co-channel carriers within 20 dB, two of them on the "
+        "same frequencies in each of the two previous steps",
     ),
     Rule(
         "tone",
         "jammed",
         "tone",
-        f"carrier whose sideband power sits in a few bins (share >= {TONE_SHARE_MIN}, "
-        f"peak >= {TONE_PEAK_DB} dB) and repeats (stationarity >= {TONE_STATIONARITY_MIN}, or "
+        f"carrier whose sideband power sits in a few steady bins (share >= {TONE_SHARE_MIN}, "
+        f"peak >= {TONE_PEAK_DB} dB, SK <= {TONE_SK_MAX}) and repeats "
+        f"(stationarity >= {TONE_STATIONARITY_MIN}, or "
         f">= {TONE_LINE_STATIONARITY_MIN} with a steady line and share >= {TONE_LINE_SHARE_MIN})",
     ),
     Rule(
@@ -304,7 +315,7 @@ def classify(
             ),
         ),
         "program": (
-            (f.carriers >= 2) & (f.persistent_carriers >= 2),
+            (f.carriers >= 2) & (f.carriers <= PROGRAM_CARRIERS_MAX) & (f.persistent_carriers >= 2),
             (f.persistent_carriers - 1) / 2,
         ),
         "noise": (
@@ -330,6 +341,7 @@ def classify(
             carrier
             & (f.line_share >= TONE_SHARE_MIN)
             & (f.sideband_peak_db >= TONE_PEAK_DB)
+            & (f.sk <= TONE_SK_MAX)
             & (
                 (stationarity >= TONE_STATIONARITY_MIN)
                 | (

@@ -186,11 +186,29 @@ def test_a_weak_tone_counts_by_its_steady_line(steps: tuple[Detector, list[StepR
     features = results[3].features
     assert features is not None
     ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
-    tone = {"line_share": 0.95, "sideband_peak_db": 15.0, "stationarity": 0.85}
+    tone = {"line_share": 0.95, "sideband_peak_db": 15.0, "stationarity": 0.85, "sk": 1.0}
     assert _rule_of(_edited(features, ch, lines=1, **tone), det, 5_960_000) == "tone"
     assert _rule_of(_edited(features, ch, lines=0, **tone), det, 5_960_000) == "broadcast"
     repeating = {**tone, "stationarity": 0.7}
     assert _rule_of(_edited(features, ch, lines=1, **repeating), det, 5_960_000) == "broadcast"
+
+
+def test_fast_fading_speech_is_neither_tone_nor_programme(
+    steps: tuple[Detector, list[StepResult]],
+) -> None:
+    """Speech under a 10 Hz Doppler spread can look like a steady tone (its carrier's skirt holds
+    most sideband power, step after step) and shows many fine maxima, two of which may recur:
+    its SK and its count of maxima tell it from a tone or a programme jammer."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
+    toneish = {"line_share": 0.85, "sideband_peak_db": 28.0, "stationarity": 0.97, "lines": 0}
+    assert _rule_of(_edited(features, ch, sk=1.0, **toneish), det, 5_960_000) == "tone"
+    assert _rule_of(_edited(features, ch, sk=2.8, **toneish), det, 5_960_000) == "broadcast"
+    programme = {"persistent_carriers": 2, "line_share": 0.3, "stationarity": 0.5}
+    assert _rule_of(_edited(features, ch, carriers=3, **programme), det, 5_960_000) == "program"
+    assert _rule_of(_edited(features, ch, carriers=10, **programme), det, 5_960_000) == "broadcast"
 
 
 def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]]) -> None:

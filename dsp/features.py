@@ -232,11 +232,11 @@ def compute_features(
     side_cols = plan.sideband_cols
     side = psd[:, side_cols]
     side_noise = noise[:, side_cols]
-    side_median = np.median(side, axis=1)
+    side_median = _row_medians(side)
     noise_mean = noise.mean(axis=1)
 
     snr_db = _db(psd.mean(axis=1) / noise_mean)
-    sideband_db = _db(side_median / np.median(side_noise, axis=1))
+    sideband_db = _db(side_median / _row_medians(side_noise))
     centre = plan.carrier_col
     carrier_power = psd[:, centre - 1 : centre + 2].max(axis=1)
     shoulder = np.concatenate(
@@ -289,7 +289,8 @@ def compute_features(
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
 
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
-    jitter_db = np.median(np.abs(np.diff(_db(power), axis=0)), axis=0)
+    # channels along rows: each channel's frames contiguous for the diff and the median
+    jitter_db = _row_medians(np.abs(np.diff(np.ascontiguousarray(_db(power).T), axis=1)))
     rate, corr, span = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
@@ -312,8 +313,8 @@ def compute_features(
         sweep_corr=corr,
         sweep_span_hz=span,
         cp_score=nan,
-        plateau_low_db=_db(np.median(low, axis=1) / np.median(side_noise[:, :half], axis=1)),
-        plateau_high_db=_db(np.median(high, axis=1) / np.median(side_noise[:, half:], axis=1)),
+        plateau_low_db=_db(_row_medians(low) / _row_medians(side_noise[:, :half])),
+        plateau_high_db=_db(_row_medians(high) / _row_medians(side_noise[:, half:])),
         flatness_low=_flatness(low) / null,
         flatness_high=_flatness(high) / null,
         sideband_peak_db=_db((side / side_noise).max(axis=1)),
@@ -325,6 +326,18 @@ def compute_features(
         carrier_lines_hz=lines_hz,
         profile_db=_db(side_excess + 0.1 * side_noise),
     )
+
+
+def _row_medians(values: Array) -> Array:
+    """Median of each row, as ``np.median(values, axis=1)`` gives it (NaN in a row: NaN).
+
+    One sort of all rows: numpy sorts short float rows with SIMD, several times faster than the
+    partition ``np.median`` runs row by row.
+    """
+    ordered = np.sort(values, axis=1)
+    n = ordered.shape[1]
+    middle = ordered[:, n // 2] if n % 2 else 0.5 * (ordered[:, n // 2 - 1] + ordered[:, n // 2])
+    return np.where(np.isnan(ordered[:, -1]), np.nan, middle)
 
 
 def _periodicity(power: Array, frame_rate_hz: float) -> Array:

@@ -391,33 +391,36 @@ def _fine_carriers(
         return np.zeros(0), np.zeros(0), np.zeros((0, FINE_LINES_KEPT))
     window = np.hanning(m + 2)[1:-1]
     size = ZOOM_PAD * (1 << (m - 1).bit_length())
-    zoom = np.fft.fftshift(np.fft.fft(series * window[:, None], n=size, axis=0), axes=0)
+    # channels along rows: each channel's fine spectrum is contiguous for every step below
+    zoom = np.fft.fftshift(np.fft.fft(series.T * window, n=size, axis=1), axes=1)
     power = zoom.real**2 + zoom.imag**2
     frame_rate_hz = m / step_s
     freqs = (np.arange(size) - size // 2) * frame_rate_hz / size
-    peak = power.argmax(axis=0)
-    strongest = power[peak, np.arange(chans)]
+    peak = power.argmax(axis=1)
+    strongest = power[np.arange(chans), peak][:, None]
     fine_hz = freqs[peak]
     fine_hz = fine_hz + frame_rate_hz * np.rint((coarse_hz - fine_hz) / frame_rate_hz)
     offset_hz = fine_hz - raster_offset_hz
-    inner = power[1:-1]
-    local_max = (inner > power[:-2]) & (inner >= power[2:])
+    inner = power[:, 1:-1]
+    local_max = (inner > power[:, :-2]) & (inner >= power[:, 2:])
     loud = inner >= strongest * 10 ** (-MULTIPLICITY_RANGE_DB / 10)
-    mirror_idx = np.clip(2 * peak[None, :] - np.arange(1, size - 1)[:, None], 0, size - 1)
-    mirror = np.take_along_axis(power, mirror_idx, axis=0)
+    mirror_idx = np.clip(2 * peak[:, None] - np.arange(1, size - 1)[None, :], 0, size - 1)
+    mirror = np.take_along_axis(power, mirror_idx, axis=1)
     sideband = np.abs(10 * np.log10(np.maximum(inner, 1e-30) / np.maximum(mirror, 1e-30)))
     weak = 10 ** (-MIRROR_BELOW_DB / 10) * strongest
     sideband = (
         (sideband <= MIRROR_TOLERANCE_DB)
-        & (mirror_idx != peak[None, :])
+        & (mirror_idx != peak[:, None])
         & (inner <= weak)
         & (mirror <= weak)
     )
     carrier_line = local_max & loud & ~sideband
-    count = carrier_line.sum(axis=0).astype(np.float64)
-    order = np.argsort(-np.where(carrier_line, inner, 0.0), axis=0)[:FINE_LINES_KEPT]
-    kept = np.take_along_axis(carrier_line, order, axis=0)
-    lines_hz = np.where(kept, offset_hz + (freqs[order + 1] - freqs[peak]), np.nan).T
+    count = carrier_line.sum(axis=1).astype(np.float64)
+    order = np.argsort(-np.where(carrier_line, inner, 0.0), axis=1)[:, :FINE_LINES_KEPT]
+    kept = np.take_along_axis(carrier_line, order, axis=1)
+    lines_hz = np.where(
+        kept, offset_hz[:, None] + (freqs[order + 1] - freqs[peak][:, None]), np.nan
+    )
     return np.asarray(offset_hz, dtype=np.float64), count, np.asarray(lines_hz, dtype=np.float64)
 
 
@@ -451,7 +454,9 @@ def _ridge(
     """
     cols = spectra.ridge_col
     m = cols.shape[0]
-    peak_floor = 2 * floor[plan.channel_bins[np.arange(len(plan))[None, :], cols]]  # frame pairs
+    # each (pair, channel)'s peak bin by one flat take: 2-D fancy indexing is several times slower
+    flat = cols + plan.channel_bins.shape[1] * np.arange(len(plan))
+    peak_floor = 2 * floor[np.take(plan.channel_bins, flat)]  # frame pairs
     prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
     prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
     weight = prominent.astype(np.float64)

@@ -77,17 +77,18 @@ class _Accumulator:
         """Median of each value over the kept steps of each of ``channels``, ignoring NaN.
 
         Returns shape ``(len(channels), names)``; NaN where a value was never finite. All the
-        channels are sorted in one call: steps not kept are NaN, which sorts last.
+        channels are sorted in one call, in float32 (the order of their float64 values): steps
+        not kept are NaN, which sorts last.
         """
         filled = self.filled[channels]
         if not filled.any():
             return np.full((channels.size, self.values.shape[2]), np.nan)
-        kept = self.values[channels, : int(filled.max())].astype(np.float64)
+        kept = self.values[channels, : int(filled.max())]
         kept[np.arange(kept.shape[1]) >= filled[:, None]] = np.nan
         kept.sort(axis=1)
         finite = np.isfinite(kept).sum(axis=1, keepdims=True)
-        low = np.take_along_axis(kept, (finite - 1) // 2, axis=1)
-        high = np.take_along_axis(kept, finite // 2, axis=1)
+        low = np.take_along_axis(kept, (finite - 1) // 2, axis=1).astype(np.float64)
+        high = np.take_along_axis(kept, finite // 2, axis=1).astype(np.float64)
         return np.where(finite > 0, 0.5 * (low + high), np.nan)[:, 0]
 
 

@@ -12,6 +12,7 @@ vectorised over channels; only channels whose state changes are visited one by o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -72,15 +73,23 @@ class _Accumulator:
         for name in ("count", "confidence", "votes", "rules", "values", "filled", "stride"):
             getattr(self, name)[mask] = getattr(other, name)[mask]
 
-    def medians(self, ch: int) -> npt.NDArray[np.float64]:
-        """Median of each value over the kept steps of channel ``ch``, ignoring NaN."""
-        kept = np.sort(self.values[ch, : self.filled[ch]].astype(np.float64), axis=0)
-        finite = np.isfinite(kept).sum(axis=0)
-        out = np.full(kept.shape[1], np.nan)
-        for j in np.flatnonzero(finite):
-            n = int(finite[j])
-            out[j] = 0.5 * (kept[(n - 1) // 2, j] + kept[n // 2, j])
-        return out
+    def medians(self, channels: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """Median of each value over the kept steps of each of ``channels``, ignoring NaN.
+
+        Returns shape ``(len(channels), names)``; NaN where a value was never finite. All the
+        channels are sorted in one call, in float32 (the order of their float64 values): steps
+        not kept are NaN, which sorts last.
+        """
+        filled = self.filled[channels]
+        if not filled.any():
+            return np.full((channels.size, self.values.shape[2]), np.nan)
+        kept = self.values[channels, : int(filled.max())]
+        kept[np.arange(kept.shape[1]) >= filled[:, None]] = np.nan
+        kept.sort(axis=1)
+        finite = np.isfinite(kept).sum(axis=1, keepdims=True)
+        low = np.take_along_axis(kept, (finite - 1) // 2, axis=1).astype(np.float64)
+        high = np.take_along_axis(kept, finite // 2, axis=1).astype(np.float64)
+        return np.where(finite > 0, 0.5 * (low + high), np.nan)[:, 0]
 
 
 class Tracker:
@@ -163,8 +172,9 @@ class Tracker:
 
         after_unknown = self._state == unknown
         confirmed = other & ((self._pending_run.count >= self._confirm[state]) | after_unknown)
-        for ch in np.flatnonzero(confirmed):
-            closed.append(self._segment(int(ch), self._times[self._pending_start[ch]]))
+        closed += self._segments(
+            np.flatnonzero(confirmed), [self._times[i] for i in self._pending_start[confirmed]]
+        )
         self._state[confirmed] = self._pending[confirmed]
         self._start[confirmed] = self._pending_start[confirmed]
         self._run.take(self._pending_run, confirmed)
@@ -176,22 +186,32 @@ class Tracker:
         """Close every open segment at the end of the last step and start afresh."""
         if self._end is None:
             return []
-        end = self._end
-        closed = [self._segment(ch, end) for ch in range(self.frequencies_hz.size)]
+        channels = np.arange(self.frequencies_hz.size)
+        closed = self._segments(channels, [self._end] * channels.size)
         self._reset()
         return closed
 
-    def _segment(self, ch: int, end: datetime) -> Segment:
-        """The open segment of channel ``ch``, ended at ``end``."""
+    def _segments(self, channels: npt.NDArray[np.intp], ends: list[datetime]) -> list[Segment]:
+        """The open segments of ``channels``, ended at ``ends`` (one per channel)."""
+        if not channels.size:
+            return []
+        run = self._run
+        medians = run.medians(channels).tolist()
+        return [
+            self._segment(int(ch), end, values)
+            for ch, end, values in zip(channels, ends, medians, strict=True)
+        ]
+
+    def _segment(self, ch: int, end: datetime, medians: list[float]) -> Segment:
+        """The open segment of channel ``ch``, ended at ``end``, with its feature medians."""
         run = self._run
         state = STATES[int(self._state[ch])]
         jammer = JAMMER_TYPES[int(run.votes[ch].argmax())] if state == "jammed" else None
         count = max(int(run.count[ch]), 1)
-        medians = run.medians(ch)
         metrics = {
-            name: round(float(v), 3)
+            name: round(v, 3)
             for name, v in zip(FEATURE_NAMES, medians, strict=True)
-            if np.isfinite(v)
+            if math.isfinite(v)
         }
         snr = metrics.get("snr_db") if state != "unknown" else None
         return Segment(

@@ -7,7 +7,7 @@ import pytest
 
 from dsp.detector import Detector
 from dsp.drm import CP_DETECT_SCORE, cp_scores, extract_baseband
-from dsp.features import ChannelFeatures, flatness_null
+from dsp.features import ChannelFeatures, _row_medians, flatness_null
 from tests.dsp.signals import (
     am,
     as_c64,
@@ -203,3 +203,14 @@ def test_keying_sidebands_of_a_half_duty_train_are_not_carriers() -> None:
     n = _n(3)
     det, f = _features(pulses(n, RATE, 30_000.0, 3e-3, prf_hz=25.0, duty=0.5))
     assert f.carriers[_channel(det, 6_030_000)] == 1
+
+
+@pytest.mark.parametrize("width", [1, 2, 27, 54, 145])
+def test_row_medians_are_numpys_medians(width: int) -> None:
+    rng = np.random.default_rng(width)
+    values = np.round(rng.gamma(1.0, size=(40, width)), 2)  # ties too
+    values[3, width // 2] = np.nan
+    values[5, 0] = np.inf
+    want = np.median(values, axis=1)
+    assert np.isnan(want[3])
+    assert np.array_equal(_row_medians(values), want, equal_nan=True)

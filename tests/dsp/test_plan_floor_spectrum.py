@@ -144,3 +144,18 @@ def test_step_spectra_match_a_plain_float64_reference() -> None:
     )[:, :, 0]
     np.testing.assert_allclose(pointed, ref["ridge_power"], rtol=1e-4)
     assert out.ridge_col.shape == (frames // 2, len(plan))
+
+
+def test_ridge_takes_the_first_of_equal_strongest_bins() -> None:
+    """The ridge is ``argmax`` over each channel's bins of each frame pair: ties go left."""
+    plan = ChannelPlan.for_tuning(6e6, 250_000.0)
+    spec = StepSpectrometer(plan, 16)
+    rng = np.random.default_rng(5)
+    power = rng.integers(0, 4, size=(6, plan.nfft)).astype(np.float32)  # many exact ties
+    cols = np.empty((3, len(plan)), dtype=np.intp)
+    peaks = np.empty((3, len(plan)), dtype=np.float32)
+    spec._ridge(power, cols, peaks)
+    windows = (power[0::2] + power[1::2])[:, plan.channel_bins]
+    assert np.array_equal(cols, windows.argmax(axis=2))
+    assert np.array_equal(peaks, windows.max(axis=2))
+    assert peaks.max() == 6.0  # both frames at the top of their range somewhere

@@ -94,3 +94,26 @@ def test_a_jamming_window_ends_where_signal_and_empty_steps_begin() -> None:
 
 def test_signal_and_empty_do_not_merge_outside_a_jamming_window() -> None:
     assert _spans(_run("sssseseeee")) == [("signal", 0, 6), ("empty", 6, 10)]
+
+
+def test_channels_closing_together_keep_their_own_medians() -> None:
+    """Medians of several channels at once: each over its own run, NaN steps left out."""
+    tracker = Tracker(np.array([6_000_000, 6_005_000, 6_010_000]))
+    jammed = STATES.index("jammed")
+    states = {0: "jjjjj", 1: "jjjjj", 2: "eejjj"}
+    for k in range(5):
+        verdicts = Verdicts(
+            state=np.array([STATES.index(OUTCOME[states[c][k]][0]) for c in range(3)], np.int8),
+            jammer=np.array([JAMMER_TYPES.index("noise")] * 3, dtype=np.int8),
+            confidence=np.array([0.9] * 3),
+            rule=np.array([RULE["noise"]] * 3, dtype=np.int8),
+        )
+        features = np.full((3, len(FEATURE_NAMES)), 10.0 * k)
+        features[1, 0] = np.nan if k % 2 else k  # channel 1: steps 0, 2 and 4 only
+        features[2] += 100.0
+        start = T0 + timedelta(seconds=k)
+        assert not tracker.update(start, start + timedelta(seconds=1), verdicts, features)[1:]
+    segments = [s for s in tracker.finish() if s.state == STATES[jammed]]
+    first = FEATURE_NAMES[0]
+    assert [s.metrics[first] for s in segments] == [20.0, 2.0, 130.0]
+    assert [s.metrics[FEATURE_NAMES[1]] for s in segments] == [20.0, 20.0, 130.0]

@@ -211,6 +211,8 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
                 _am(7_370_000, -68, programme="speech", propagation="HM"),
                 _am(7_385_000, -83, programme="speech", propagation="MM"),  # weak
                 _am(7_250_000, -84, programme="music", m_rms=0.2),  # weak, low modulation
+                {"kind": "data", "frequency_hz": 7_287_000, "level_dbm": -72},
+                {"kind": "data", "frequency_hz": 7_326_500, "level_dbm": -80, "duty": 0.7},
             ],
         ),
         SceneSpec(
@@ -246,6 +248,7 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
                 {"kind": "drm", "frequency_hz": 13_770_000, "level_dbm": -70, "propagation": "MD"},
                 _am(13_650_000, -88, programme="speech"),  # weak
                 _am(13_785_000, -86, programme="music", propagation="LD"),  # weak, fading
+                {"kind": "data", "frequency_hz": 13_657_000, "level_dbm": -76, "propagation": "MM"},
             ],
             {"site": "rural", "atmospherics": {"rate_hz": 1.5, "level_db": 22.0}},
             ("impulses",),

@@ -28,6 +28,12 @@ PLATEAU_DB = 3.0
 FLAT_MIN = 0.8
 """Flatness (over its white-noise null) of a noise plateau; speech sidebands are far lower."""
 
+HALF_MARGIN_DB = 6.0
+"""A flat sideband half counts as a noise plateau only when the other half is not this much
+stronger: the halves reach +-4.5 kHz, so the edge of a noise jammer next door shows flat in the
+near half of a channel whose own, stronger emission (a data signal, round-4 tune: 12-25 dB
+against 4-6 dB) fills the other half."""
+
 FAINT_PLATEAU_DB = 0.5
 FAINT_FLAT_MIN = 0.95
 FAINT_SK_MAX = 1.5
@@ -186,7 +192,8 @@ RULES: tuple[Rule, ...] = (
         "jammed",
         "noise",
         f"power >= {NOISE_MIN_DB} dB and a flat plateau >= {PLATEAU_DB} dB over floor in either "
-        f"sideband half (flatness >= {FLAT_MIN}) and no DRM prefix",
+        f"sideband half (flatness >= {FLAT_MIN}, the other half not {HALF_MARGIN_DB} dB "
+        "stronger) and no DRM prefix",
     ),
     Rule(
         "faint",
@@ -321,8 +328,16 @@ def classify(
         "noise": (
             (f.snr_db >= NOISE_MIN_DB)
             & (
-                ((f.plateau_low_db >= PLATEAU_DB) & (f.flatness_low >= FLAT_MIN))
-                | ((f.plateau_high_db >= PLATEAU_DB) & (f.flatness_high >= FLAT_MIN))
+                (
+                    (f.plateau_low_db >= PLATEAU_DB)
+                    & (f.flatness_low >= FLAT_MIN)
+                    & (f.plateau_low_db >= f.plateau_high_db - HALF_MARGIN_DB)
+                )
+                | (
+                    (f.plateau_high_db >= PLATEAU_DB)
+                    & (f.flatness_high >= FLAT_MIN)
+                    & (f.plateau_high_db >= f.plateau_low_db - HALF_MARGIN_DB)
+                )
             ),
             np.minimum(
                 (np.maximum(f.plateau_low_db, f.plateau_high_db) - PLATEAU_DB) / PLATEAU_DB,

@@ -279,3 +279,29 @@ def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_straddle() -> None:
     assert [r.name for r in rules["jammed"][:2]] == ["straddle", "straddle"], rules["jammed"]
     assert all(r.state == "jammed" for r in rules["jammed"]), rules["jammed"]
     assert rules["jammed"][0].jammer == "noise"
+
+
+def test_a_flat_half_beside_a_stronger_emission_is_not_a_noise_plateau(
+    steps: tuple[Detector, list[StepResult]],
+) -> None:
+    """Sideband halves reach +-4.5 kHz: a noise jammer next door shows flat in the near half of
+    a channel whose own data signal fills the other half; that is no plateau of this channel."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_040_000)[0])  # empty in the scene
+    plain = {"carrier_db": 0.0, "carrier_excess_db": 0.0, "carrier_peak_db": 0.0, "lines": 0}
+    plain |= {"cp_score": 0.0, "periodicity": 0.0, "jitter_db": 0.5, "snr_db": 15.0}
+    plain |= {"flatness_low": 0.2, "flatness_high": 1.0, "symmetry": 0.0}
+    assert (
+        _rule_of(
+            _edited(features, ch, plateau_low_db=7.0, plateau_high_db=5.0, **plain), det, 6_040_000
+        )
+        == "noise"
+    )
+    assert (
+        _rule_of(
+            _edited(features, ch, plateau_low_db=20.0, plateau_high_db=5.0, **plain), det, 6_040_000
+        )
+        != "noise"
+    )

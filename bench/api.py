@@ -13,7 +13,12 @@
    receivers and one receiver), and 30-day daily summaries of a random band, as p50/p95.
 3. Ingest: batches of analysed segments for a new receiver posted one after another.
 
-The database is dropped at the end. Results print as Markdown.
+The scratch database is dropped at the end. Results print as Markdown.
+
+To iterate without reloading, ``--db URL`` names a database to keep (PostgreSQL: create it
+first, e.g. ``createdb -h 127.0.0.1 -U postgres jamwatch_bench``; SQLite: a file path URL). The
+first run migrates and loads it; later runs with the same generation options migrate it to head
+and measure the data already there. It is never dropped, and each run's ingest adds a receiver.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, Index, insert, text
+from sqlalchemy import Engine, Index, func, insert, make_url, select, text
 from sqlalchemy.engine import URL
 
 from api.main import create_app
@@ -202,10 +207,14 @@ def load(engine: Engine, receivers: int, channels: list[int], days: int, mean_s:
             for index in secondary_indexes():
                 index.create(connection)
     with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-            text("ANALYZE" if postgres else "ANALYZE")
-        )
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     return count
+
+
+def stored_segments(engine: Engine) -> int:
+    """How many segments the database holds (0 for a database to load)."""
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(Segment)) or 0)
 
 
 def percentiles(samples_s: list[float]) -> tuple[float, float]:
@@ -273,9 +282,11 @@ def ingest_rate(
 
 
 @contextmanager
-def scratch(use_sqlite: bool, admin_url: str) -> Iterator[URL]:
-    """A throw-away database of the chosen backend."""
-    if use_sqlite:
+def scratch(use_sqlite: bool, admin_url: str, kept: str | None) -> Iterator[URL]:
+    """The database of ``--db`` (kept), else a throw-away database of the chosen backend."""
+    if kept is not None:
+        yield make_url(kept)
+    elif use_sqlite:
         with tempfile.TemporaryDirectory() as folder, sqlite_database(Path(folder)) as url:
             yield url
     else:
@@ -287,16 +298,20 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> None:
     """Generate, load, measure and report."""
     channels = channel_plan(args.channels)
     rng = np.random.default_rng(11)
-    with scratch(args.sqlite, args.admin_url) as url:
+    with scratch(args.sqlite, args.admin_url, args.db) as url:
         engine = make_engine(
             DatabaseSettings(url=url.render_as_string(hide_password=False), pool_size=4)
         )
         try:
             with engine.begin() as connection:
                 upgrade(connection)
-            started = time.perf_counter()
-            rows = load(engine, args.receivers, channels, args.days, args.mean_segment_min * 60)
-            load_s = time.perf_counter() - started
+            loaded = "reused"
+            rows = stored_segments(engine)
+            if not rows:
+                started = time.perf_counter()
+                rows = load(engine, args.receivers, channels, args.days, args.mean_segment_min * 60)
+                load_s = time.perf_counter() - started
+                loaded = f"in {load_s:.0f} s ({rows / load_s:,.0f} rows/s)"
             client = TestClient(create_app(engine, ApiSettings()))
             year_end = YEAR_START + timedelta(days=args.days)
             timeline = [
@@ -343,7 +358,7 @@ def run(args: argparse.Namespace, report: Callable[[str], None]) -> None:
     )
     report(f"- machine: {machine}, {platform.platform()}; {datetime.now(UTC).date()}")
     report(f"- command: `{' '.join(['python -m bench.api', *args.argv])}`")
-    report(f"- segments loaded: {rows:,} in {load_s:.0f} s ({rows / load_s:,.0f} rows/s)")
+    report(f"- segments loaded: {rows:,} {loaded}")
     report("\n| measurement | p50 ms | p95 ms | target |\n|---|---|---|---|")
     for label, p50, p95 in (
         ("timeline of a channel over the year, all receivers (first page)", all_p50, all_p95),
@@ -369,6 +384,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--admin-url", default=os.environ.get("JAMWATCH_TEST_POSTGRES_URL", DEFAULT_ADMIN_URL)
+    )
+    parser.add_argument(
+        "--db", help="database URL to load once and keep (see above) instead of a scratch one"
     )
     parser.add_argument("--receivers", type=int, default=10)
     parser.add_argument("--channels", type=int, default=400)

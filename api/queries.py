@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from api.deps import DayRange, TimeRange
@@ -28,7 +28,7 @@ from api.schemas import (
 )
 from api.sql import seconds_between
 from dsp.vocabulary import JammerType, State
-from monitor.store.models import ChannelDay, Heartbeat, Receiver, Segment
+from monitor.store.models import ChannelDay, Heartbeat, LatestSegment, Receiver, Segment
 
 
 def list_receivers(session: Session) -> list[ReceiverPublic]:
@@ -79,43 +79,31 @@ def channel_states(
     offset: int,
 ) -> tuple[list[ChannelState], int | None]:
     """The latest segment of each channel and receiver, ``unobserved`` when too old."""
-    latest = select(
-        Segment.receiver_id, Segment.frequency_hz, func.max(Segment.end_at).label("last_end")
-    ).group_by(Segment.receiver_id, Segment.frequency_hz)
-    if span is not None:
-        latest = latest.where(Segment.frequency_hz.between(*span))
-    if receiver is not None:
-        latest = latest.where(Segment.receiver_id == receiver)
-    last = latest.subquery()
     statement = (
-        select(Segment, Receiver.name)
-        .join(Receiver, Receiver.id == Segment.receiver_id)
-        .join(
-            last,
-            and_(
-                Segment.receiver_id == last.c.receiver_id,
-                Segment.frequency_hz == last.c.frequency_hz,
-                Segment.end_at == last.c.last_end,
-            ),
-        )
-        .order_by(Receiver.name, Segment.frequency_hz)
+        select(LatestSegment, Receiver.name)
+        .join(Receiver, Receiver.id == LatestSegment.receiver_id)
+        .order_by(Receiver.name, LatestSegment.frequency_hz)
         .limit(limit + 1)
         .offset(offset)
     )
+    if span is not None:
+        statement = statement.where(LatestSegment.frequency_hz.between(*span))
+    if receiver is not None:
+        statement = statement.where(LatestSegment.receiver_id == receiver)
     stale_before = now - timedelta(seconds=max_age_s)
     rows, next_offset = _paged(session.execute(statement).all(), limit, offset)
     return [
         ChannelState(
             receiver=name,
-            frequency_hz=segment.frequency_hz,
-            state="unobserved" if segment.end_at < stale_before else cast(State, segment.state),
-            last_state=cast(State, segment.state),
-            jammer=cast(JammerType | None, segment.jammer),
-            confidence=segment.confidence,
-            since=segment.start_at,
-            last_observed_at=segment.end_at,
+            frequency_hz=latest.frequency_hz,
+            state="unobserved" if latest.end_at < stale_before else cast(State, latest.state),
+            last_state=cast(State, latest.state),
+            jammer=cast("JammerType | None", latest.jammer),
+            confidence=latest.confidence,
+            since=latest.start_at,
+            last_observed_at=latest.end_at,
         )
-        for segment, name in rows
+        for latest, name in rows
     ], next_offset
 
 
@@ -179,7 +167,7 @@ def timeline(
                 start=start,
                 end=end,
                 state=cast(TimelineState, segment.state),
-                jammer=cast(JammerType | None, segment.jammer),
+                jammer=cast("JammerType | None", segment.jammer),
                 confidence=segment.confidence,
                 snr_db=segment.snr_db,
             )
@@ -295,22 +283,34 @@ def daily_summary(
     Read from the ``channel_days`` roll-up. Every day of the range is listed for each channel
     and receiver with data in the range (ordered by receiver name and frequency); days without
     data show zero observed hours and a null duty cycle. Only the channels of the requested page
-    are read.
+    are read: the pairs come from ``latest_segments`` (one row per channel and receiver), each
+    probed for data in the range.
     """
     where = [ChannelDay.day.between(days.first, days.last), ChannelDay.observed_s > 0]
+    # the (receiver, channel) pairs come from the latest-segment table, one row per pair, each
+    # checked for data in the range: the page's pairs cost a probe each, not the whole band
+    has_data = (
+        select(ChannelDay.day)
+        .where(
+            ChannelDay.receiver_id == LatestSegment.receiver_id,
+            ChannelDay.frequency_hz == LatestSegment.frequency_hz,
+            *where,
+        )
+        .exists()
+    )
+    candidates: list[ColumnElement[bool]] = [has_data]
     if span is not None:
-        where.append(ChannelDay.frequency_hz.between(*span))
+        candidates.append(LatestSegment.frequency_hz.between(*span))
     if receiver is not None:
-        where.append(ChannelDay.receiver_id == receiver)
+        candidates.append(LatestSegment.receiver_id == receiver)
     per_pair = len(days.days)
     first_pair, skip = divmod(offset, per_pair)
     wanted = -(-(skip + limit) // per_pair)  # pairs that hold the page
     pairs = session.execute(
-        select(Receiver.name, ChannelDay.receiver_id, ChannelDay.frequency_hz)
-        .join(Receiver, Receiver.id == ChannelDay.receiver_id)
-        .where(*where)
-        .distinct()
-        .order_by(Receiver.name, ChannelDay.frequency_hz)
+        select(Receiver.name, LatestSegment.receiver_id, LatestSegment.frequency_hz)
+        .join(Receiver, Receiver.id == LatestSegment.receiver_id)
+        .where(*candidates)
+        .order_by(Receiver.name, LatestSegment.frequency_hz)
         .limit(wanted + 1)
         .offset(first_pair)
     ).all()

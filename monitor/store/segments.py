@@ -22,18 +22,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
-from psycopg.types.json import Jsonb
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Row, Table, delete, select
 from sqlalchemy.orm import Session
 
 from dsp.vocabulary import CHANNEL_RASTER_HZ, JammerType, Segment, State
 from monitor.errors import InputError
 from monitor.store.intervals import DayTotals, Piece, day_totals, fill_gaps, splice
-from monitor.store.models import BATCH_ID_LENGTH, ChannelDay, IngestBatch, Receiver
+from monitor.store.models import BATCH_ID_LENGTH, ChannelDay, IngestBatch, LatestSegment, Receiver
 from monitor.store.models import Segment as SegmentRow
 from monitor.store.receivers import lock_receiver
+from monitor.store.types import sqlite_text
 from monitor.store.upsert import upsert
 
 _DELETE_CHUNK = 1000
@@ -237,8 +237,8 @@ def store_batch(
 
 
 def _splice_channels(session: Session, receiver_id: int, batch: Batch) -> tuple[int, int]:
-    stored_rows = session.scalars(
-        select(SegmentRow).where(
+    stored_rows = session.execute(
+        select(SegmentRow.id, SegmentRow.frequency_hz, *_PIECE_COLUMNS).where(
             SegmentRow.receiver_id == receiver_id,
             SegmentRow.frequency_hz.in_(batch.channels),
             SegmentRow.end_at >= batch.start,
@@ -251,14 +251,14 @@ def _splice_channels(session: Session, receiver_id: int, batch: Batch) -> tuple[
     new: dict[int, list[Piece]] = defaultdict(list)
     for segment in batch.segments:
         new[segment.frequency_hz].append(Piece.of(segment))
-    rows: list[dict[str, object]] = []
+    rows: list[_Values] = []
+    latest: list[dict[str, object]] = []
     day_changes: list[dict[str, object]] = []
     for channel in batch.channels:
         analysed = fill_gaps(new[channel], batch.start, batch.end)
-        rows += [
-            _row(receiver_id, channel, piece)
-            for piece in splice(stored[channel], analysed, batch.start, batch.end)
-        ]
+        spliced = splice(stored[channel], analysed, batch.start, batch.end)
+        rows += [_row(receiver_id, channel, piece) for piece in spliced]
+        latest.append(_latest(receiver_id, channel, spliced[-1]))
         # merging never changes per-day totals: only the replaced range does
         before = day_totals(stored[channel], batch.start, batch.end)
         after = day_totals(analysed, batch.start, batch.end)
@@ -281,16 +281,28 @@ def _splice_channels(session: Session, receiver_id: int, batch: Batch) -> tuple[
             delete(SegmentRow).where(SegmentRow.id.in_(chunk)),
             execution_options={"synchronize_session": False},
         )
-    for row in stored_rows:
-        session.expunge(row)
     if rows:
         _insert_segments(session, rows)
     if day_changes:
         _add_to_days(session, day_changes)
+    _update_latest(session, latest)
     return len(ids), len(rows)
 
 
-_COPY_COLUMNS = (
+_PIECE_COLUMNS = (
+    SegmentRow.start_at,
+    SegmentRow.end_at,
+    SegmentRow.state,
+    SegmentRow.jammer,
+    SegmentRow.confidence,
+    SegmentRow.snr_db,
+    SegmentRow.metrics,
+)
+
+_Values = tuple[int, int, datetime, datetime, str, str | None, float, float | None, str]
+"""A segment row's values in ``_INSERT_COLUMNS`` order, metrics as JSON text."""
+
+_INSERT_COLUMNS = (
     "receiver_id",
     "frequency_hz",
     "start_at",
@@ -303,17 +315,25 @@ _COPY_COLUMNS = (
 )
 
 
-def _insert_segments(session: Session, rows: list[dict[str, object]]) -> None:
-    """Insert segment rows: ``COPY`` on PostgreSQL (the bulk path), ``executemany`` elsewhere."""
+def _insert_segments(session: Session, rows: list[_Values]) -> None:
+    """Insert segment rows.
+
+    ``COPY`` on PostgreSQL; on SQLite one prepared ``INSERT`` for all rows, times as the text
+    :class:`~monitor.store.types.UTCDateTime` stores there.
+    """
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        session.execute(insert(cast(Table, SegmentRow.__table__)), rows)
+    names = ", ".join(_INSERT_COLUMNS)
+    if connection.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(_INSERT_COLUMNS))
+        connection.exec_driver_sql(
+            f"INSERT INTO segments ({names}) VALUES ({marks})",
+            [(*row[:2], sqlite_text(row[2]), sqlite_text(row[3]), *row[4:]) for row in rows],
+        )
         return
-    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-        statement = f"COPY segments ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([Jsonb(row[c]) if c == "metrics" else row[c] for c in _COPY_COLUMNS])
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f"COPY segments ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _add_to_days(session: Session, changes: list[dict[str, object]]) -> None:
@@ -328,20 +348,55 @@ def _add_to_days(session: Session, changes: list[dict[str, object]]) -> None:
     )
 
 
-def _piece(row: SegmentRow) -> Piece:
+def _update_latest(session: Session, latest: list[dict[str, object]]) -> None:
+    """Make each channel's last spliced piece its latest segment, unless a later one is stored.
+
+    The splice read every stored segment touching the batch, so its last piece either ends
+    last of all, or ends before a stored segment the batch did not touch (which stays latest).
+    """
+    table = cast(Table, LatestSegment.__table__)
+    statement = upsert(session, table)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["receiver_id", "frequency_hz"],
+            set_={name: statement.excluded[name] for name in _LATEST_COLUMNS},
+            where=table.c.end_at <= statement.excluded.end_at,
+        ),
+        latest,
+    )
+
+
+_LATEST_COLUMNS = ("start_at", "end_at", "state", "jammer", "confidence")
+
+
+def _piece(row: Row[Any]) -> Piece:
     # the table's CHECK constraints keep state and jammer inside the vocabulary
     return Piece(
         row.start_at,
         row.end_at,
         cast(State, row.state),
-        cast(JammerType | None, row.jammer),
+        cast("JammerType | None", row.jammer),
         row.confidence,
         row.snr_db,
-        dict(row.metrics),
+        row.metrics,
     )
 
 
-def _row(receiver_id: int, channel: int, piece: Piece) -> dict[str, object]:
+def _row(receiver_id: int, channel: int, piece: Piece) -> _Values:
+    return (
+        receiver_id,
+        channel,
+        piece.start,
+        piece.end,
+        piece.state,
+        piece.jammer,
+        piece.confidence,
+        piece.snr_db,
+        json.dumps(piece.metrics) if piece.metrics else "{}",
+    )
+
+
+def _latest(receiver_id: int, channel: int, piece: Piece) -> dict[str, object]:
     return {
         "receiver_id": receiver_id,
         "frequency_hz": channel,
@@ -350,6 +405,4 @@ def _row(receiver_id: int, channel: int, piece: Piece) -> dict[str, object]:
         "state": piece.state,
         "jammer": piece.jammer,
         "confidence": piece.confidence,
-        "snr_db": piece.snr_db,
-        "metrics": dict(piece.metrics),
     }

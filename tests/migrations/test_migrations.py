@@ -12,11 +12,20 @@ from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from monitor.store.migrate import check, current_revision, downgrade, head_revision, upgrade
-from monitor.store.models import Base, ChannelDay, Receiver, Segment
+from monitor.store.models import Base, ChannelDay, LatestSegment, Receiver, Segment
 from tests.monitor.store.database import BACKENDS, empty_database, engine_for
 
-TABLES = {"receivers", "segments", "ingest_batches", "heartbeats", "broadcasts", "channel_days"}
+TABLES = {
+    "receivers",
+    "segments",
+    "ingest_batches",
+    "heartbeats",
+    "broadcasts",
+    "channel_days",
+    "latest_segments",
+}
 FIRST_REVISION = "3808da713883"
+BEFORE_LATEST_SEGMENTS = "5e1d0c7a9b24"
 
 
 @pytest.fixture(params=BACKENDS)
@@ -126,4 +135,47 @@ def test_the_channel_day_rollup_is_filled_from_existing_segments(empty_engine: E
     assert days == {
         date(2026, 2, 16): (7200.0, 7200.0, 7200.0),
         date(2026, 2, 17): (10800.0, 7200.0, 7200.0),
+    }
+
+
+def test_the_latest_segments_are_filled_from_existing_segments(empty_engine: Engine) -> None:
+    def at(hours: float) -> datetime:
+        return datetime(2026, 2, 16, tzinfo=UTC) + timedelta(hours=hours)
+
+    with empty_engine.begin() as connection:
+        upgrade(connection, BEFORE_LATEST_SEGMENTS)
+        connection.execute(
+            insert(Receiver),
+            [{"id": 1, "name": "old", "revoked": False, "created_at": at(0)}],
+        )
+        connection.execute(
+            insert(Segment),
+            [
+                {
+                    "receiver_id": 1,
+                    "frequency_hz": frequency_hz,
+                    "start_at": at(start),
+                    "end_at": at(end),
+                    "state": state,
+                    "jammer": "noise" if state == "jammed" else None,
+                    "confidence": 0.9,
+                    "metrics": {},
+                }
+                for frequency_hz, start, end, state in (
+                    (6_015_000, 1, 2, "jammed"),
+                    (6_015_000, 2, 3, "signal"),
+                    (6_015_000, 0, 1, "empty"),
+                    (9_490_000, 5, 6, "unknown"),
+                )
+            ],
+        )
+        upgrade(connection)
+    with Session(empty_engine) as session:
+        latest = {
+            row.frequency_hz: (row.start_at, row.end_at, row.state)
+            for row in session.scalars(select(LatestSegment))
+        }
+    assert latest == {
+        6_015_000: (at(2), at(3), "signal"),
+        9_490_000: (at(5), at(6), "unknown"),
     }

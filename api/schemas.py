@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal, NotRequired
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, with_config
@@ -184,10 +184,12 @@ def ingest_segment(item: IngestSegment) -> Segment:
     ValueError
         If ``start`` is not before ``end`` or ``jammer`` does not go with ``state``.
     """
+    # in UTC from here on: the store formats UTC times for digests and rows much faster than
+    # times in pydantic's own fixed-offset zone
     return Segment(
         item["frequency_hz"],
-        item["start"],
-        item["end"],
+        item["start"].astimezone(UTC),
+        item["end"].astimezone(UTC),
         item["state"],
         item.get("jammer"),
         item["confidence"],

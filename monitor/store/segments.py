@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, delete, select
@@ -84,20 +85,24 @@ class Batch:
                     f"channel {channel} Hz is not on the {CHANNEL_RASTER_HZ} Hz raster"
                 )
         listed = set(channels)
-        ordered = sorted(segments, key=lambda s: (s.frequency_hz, s.start))
-        for index, segment in enumerate(ordered):
-            where = f"segment {segment.frequency_hz} Hz {segment.start.isoformat()}"
+        ordered = sorted(segments, key=attrgetter("frequency_hz", "start"))
+        previous: Segment | None = None
+        for segment in ordered:
+            problem = None
             if segment.frequency_hz not in listed:
-                raise BatchError(f"{where}: channel is not in the batch's channels")
-            if segment.start < start or segment.end > end:
-                raise BatchError(f"{where}: outside the covered time {start} .. {end}")
-            previous = ordered[index - 1] if index else None
-            if (
+                problem = "channel is not in the batch's channels"
+            elif segment.start < start or segment.end > end:
+                problem = f"outside the covered time {start} .. {end}"
+            elif (
                 previous
                 and previous.frequency_hz == segment.frequency_hz
                 and previous.end > segment.start
             ):
-                raise BatchError(f"{where}: overlaps the segment before it")
+                problem = "overlaps the segment before it"
+            if problem:
+                where = f"segment {segment.frequency_hz} Hz {segment.start.isoformat()}"
+                raise BatchError(f"{where}: {problem}")
+            previous = segment
         return cls(
             tuple(sorted(channels)), start.astimezone(UTC), end.astimezone(UTC), tuple(ordered)
         )

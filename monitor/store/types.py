@@ -47,9 +47,11 @@ def sqlite_text(value: datetime) -> str:
     ValueError
         For a naive datetime, as :class:`UTCDateTime` does.
     """
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()} given for a UTC column")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given for a UTC column")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 JSONDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")

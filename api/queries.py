@@ -9,9 +9,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import ColumnElement, Select, select, tuple_
+from sqlalchemy import ColumnElement, Result, Select, select
 from sqlalchemy.orm import Session, aliased
 
 from api.deps import DayRange, TimeRange
@@ -60,6 +60,14 @@ def receiver_id(session: Session, name: str | None) -> int | None:
     if found is None:
         raise ApiError(404, "receiver_not_found", f"no receiver called {name!r}")
     return found
+
+
+_Ts = TypeVarTuple("_Ts")
+
+
+def _rows(session: Session, statement: Select[*_Ts]) -> Result[*_Ts]:
+    """Plain rows of a column query, without the ORM's loading machinery (2-3 ms per 1000)."""
+    return session.connection().execute(statement)
 
 
 def _paged(items: Sequence[Any], limit: int, offset: int) -> tuple[list[Any], int | None]:
@@ -142,13 +150,15 @@ def timeline(
     first_ids = select(latest_before).select_from(lane_receiver).correlate(None)
     if receiver is not None:
         first_ids = first_ids.where(lane_receiver.id == receiver)
-    under_way = session.execute(
-        _with_receiver(*where, Segment.id.in_(first_ids), Segment.end_at > window.start)
+    # by id alone: SQLite would otherwise walk the channel's whole history on its index
+    under_way = _rows(
+        session, _with_receiver(Segment.id.in_(first_ids), Segment.end_at > window.start)
     ).all()
-    later = session.execute(
+    later = _rows(
+        session,
         _with_receiver(*where, Segment.start_at > window.start, Segment.start_at < window.end)
         .order_by(Segment.start_at, Segment.receiver_id)
-        .limit(limit + 1)
+        .limit(limit + 1),
     ).all()
     until = later[limit].start_at if len(later) > limit else window.end
     lanes: dict[str, list[Interval]] = {receiver_name: []} if receiver_name else {}
@@ -256,14 +266,14 @@ def windows(
     session: Session, selection: WindowFilter, *, limit: int, offset: int
 ) -> tuple[list[Window], int | None]:
     """One page of jamming windows."""
-    rows = session.execute(selection.statement().limit(limit + 1).offset(offset)).all()
+    rows = _rows(session, selection.statement().limit(limit + 1).offset(offset)).all()
     page, next_offset = _paged(rows, limit, offset)
     return [_window(segment) for segment in page], next_offset
 
 
 def all_windows(session: Session, selection: WindowFilter, *, max_rows: int) -> list[Window]:
     """Every matching window, for an export; ``too_many_rows`` beyond ``max_rows``."""
-    rows = session.execute(selection.statement().limit(max_rows + 1)).all()
+    rows = _rows(session, selection.statement().limit(max_rows + 1)).all()
     if len(rows) > max_rows:
         raise ApiError(400, "too_many_rows", f"more than {max_rows} windows: narrow the query")
     return [_window(segment) for segment in rows]
@@ -306,20 +316,23 @@ def daily_summary(
     per_pair = len(days.days)
     first_pair, skip = divmod(offset, per_pair)
     wanted = -(-(skip + limit) // per_pair)  # pairs that hold the page
-    pairs = session.execute(
+    pairs = _rows(
+        session,
         select(Receiver.name, LatestSegment.receiver_id, LatestSegment.frequency_hz)
         .join(Receiver, Receiver.id == LatestSegment.receiver_id)
         .where(*candidates)
         .order_by(Receiver.name, LatestSegment.frequency_hz)
         .limit(wanted + 1)
-        .offset(first_pair)
+        .offset(first_pair),
     ).all()
     more_pairs = len(pairs) > wanted
     pairs = pairs[:wanted]
     stored: dict[tuple[int, int], dict[date, tuple[float, float, float]]] = defaultdict(dict)
     if pairs:
-        keys = [(pair.receiver_id, pair.frequency_hz) for pair in pairs]
-        for row in session.execute(
+        # the receivers' and frequencies' lists, not the pairs' (which SQLite cannot look up
+        # on an index): rows of other pairs in that product are not asked for below
+        for row in _rows(
+            session,
             select(
                 ChannelDay.receiver_id,
                 ChannelDay.frequency_hz,
@@ -327,7 +340,11 @@ def daily_summary(
                 ChannelDay.observed_s,
                 ChannelDay.judged_s,
                 ChannelDay.jammed_s,
-            ).where(*where, tuple_(ChannelDay.receiver_id, ChannelDay.frequency_hz).in_(keys))
+            ).where(
+                *where,
+                ChannelDay.receiver_id.in_({pair.receiver_id for pair in pairs}),
+                ChannelDay.frequency_hz.in_({pair.frequency_hz for pair in pairs}),
+            ),
         ):
             stored[(row.receiver_id, row.frequency_hz)][row.day] = (
                 row.observed_s,

@@ -245,6 +245,10 @@ def timed(client: TestClient, path: str, requests: list[dict[str, Any]]) -> tupl
     return percentiles(samples)
 
 
+RULE_OF = {"empty": "empty", "signal": "broadcast", "jammed": "steady"}
+"""The detector rule sent with each generated ingest segment, by state."""
+
+
 def ingest_rate(
     engine: Engine, client: TestClient, channels: list[int], batches: int
 ) -> tuple[float, int]:
@@ -273,6 +277,7 @@ def ingest_rate(
                         "jammer": "noise" if state == "jammed" else None,
                         "confidence": 0.9,
                         "snr_db": 12.5,
+                        "rule": RULE_OF[state],
                     }
                 )
         body = {

@@ -26,6 +26,7 @@ class Piece:
     confidence: float
     snr_db: float | None
     metrics: Mapping[str, float]
+    rule: str | None = None
 
     @classmethod
     def of(cls, segment: Segment) -> Piece:
@@ -38,6 +39,7 @@ class Piece:
             segment.confidence,
             segment.snr_db,
             segment.metrics,
+            segment.rule,
         )
 
     @property
@@ -88,7 +90,10 @@ def _weighted(a: float | None, wa: float, b: float | None, wb: float) -> float |
 
 
 def join(first: Piece, second: Piece) -> Piece:
-    """One piece for two touching pieces of the same kind; figures are duration-weighted."""
+    """One piece for two touching pieces of the same kind.
+
+    Figures are duration-weighted; the rule is the longer piece's (it decided more of it).
+    """
     wa, wb = first.duration_s, second.duration_s
     metrics = {
         name: value
@@ -103,6 +108,7 @@ def join(first: Piece, second: Piece) -> Piece:
         confidence=first.confidence if confidence is None else confidence,
         snr_db=_weighted(first.snr_db, wa, second.snr_db, wb),
         metrics=metrics,
+        rule=first.rule if wa >= wb else second.rule,
     )
 
 

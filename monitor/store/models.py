@@ -47,6 +47,9 @@ NAME_LENGTH = 64
 BATCH_ID_LENGTH = 128
 """Longest client batch id."""
 
+RULE_LENGTH = 32
+"""Longest detector rule name (``Segment.rule``)."""
+
 
 def _quoted(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{word}'" for word in words)
@@ -75,7 +78,11 @@ class Receiver(Base):
 
 
 class Segment(Base):
-    """A maximal interval ``[start_at, end_at)`` of one state for one channel at one receiver."""
+    """A maximal interval ``[start_at, end_at)`` of one state for one channel at one receiver.
+
+    ``rule`` names the detector rule that decided it (null when unknown: older data, or pieces
+    of other rules joined).
+    """
 
     __tablename__ = "segments"
     __table_args__ = (
@@ -107,6 +114,7 @@ class Segment(Base):
     confidence: Mapped[float] = mapped_column(Float)
     snr_db: Mapped[float | None] = mapped_column(Float)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    rule: Mapped[str | None] = mapped_column(String(RULE_LENGTH))
 
 
 class LatestSegment(Base):

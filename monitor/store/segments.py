@@ -123,6 +123,8 @@ class Batch:
                     s.confidence,
                     s.snr_db,
                     dict(sorted(s.metrics.items())),
+                    # only when known, so a batch without rules keeps the digest it had
+                    *([s.rule] if s.rule is not None else []),
                 ]
                 for s in self.segments
             ],
@@ -302,9 +304,10 @@ _PIECE_COLUMNS = (
     SegmentRow.confidence,
     SegmentRow.snr_db,
     SegmentRow.metrics,
+    SegmentRow.rule,
 )
 
-_Values = tuple[int, int, datetime, datetime, str, str | None, float, float | None, str]
+_Values = tuple[int, int, datetime, datetime, str, str | None, float, float | None, str, str | None]
 """A segment row's values in ``_INSERT_COLUMNS`` order, metrics as JSON text."""
 
 _INSERT_COLUMNS = (
@@ -317,6 +320,7 @@ _INSERT_COLUMNS = (
     "confidence",
     "snr_db",
     "metrics",
+    "rule",
 )
 
 
@@ -384,6 +388,7 @@ def _piece(row: Row[Any]) -> Piece:
         row.confidence,
         row.snr_db,
         row.metrics,
+        row.rule,
     )
 
 
@@ -398,6 +403,7 @@ def _row(receiver_id: int, channel: int, piece: Piece) -> _Values:
         piece.confidence,
         piece.snr_db,
         json.dumps(piece.metrics) if piece.metrics else "{}",
+        piece.rule,
     )
 
 

@@ -322,3 +322,33 @@ def test_the_latest_segment_table_always_holds_the_last_stored_segment(
         )
     }
     assert kept == last
+
+
+def two_channel_batch(rule: str | None = None) -> Batch:
+    return Batch.checked(
+        [F1, F2],
+        at(0),
+        at(60),
+        [
+            Segment(F1, at(8), at(37), "jammed", "noise", 0.97, 31.5, {"flatness": 0.93}, rule),
+            Segment(F2, at(0), at(60), "signal", None, 0.8),
+        ],
+    )
+
+
+def test_a_batch_without_rules_keeps_the_digest_it_had_before_rules_were_stored() -> None:
+    # the digest of this batch before segments had a rule column: repeats still match
+    before = "6f9930362ca449cab478a1a193aa212a13eb4989817062e1905c2ca2afc06fcc"
+    assert two_channel_batch().digest() == before
+    assert two_channel_batch("steady").digest() != before
+
+
+def test_the_deciding_rule_is_stored_and_a_joined_segment_keeps_the_longer_ones(
+    db_session: Session,
+) -> None:
+    jammed = [Segment(F1, at(0), at(40), "jammed", "noise", 0.9, rule="steady")]
+    store(db_session, 0, 40, jammed)
+    store(db_session, 40, 60, [Segment(F1, at(40), at(60), "jammed", "noise", 0.9, rule="noise")])
+    assert db_session.execute(
+        select(SegmentRow.start_at, SegmentRow.end_at, SegmentRow.rule)
+    ).all() == [(at(0), at(60), "steady")]

@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, cast
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Row, Table, delete, select
 from sqlalchemy.orm import Session
 
@@ -307,27 +308,40 @@ _PIECE_COLUMNS = (
     SegmentRow.rule,
 )
 
-_Values = tuple[int, int, datetime, datetime, str, str | None, float, float | None, str, str | None]
-"""A segment row's values in ``_INSERT_COLUMNS`` order, metrics as JSON text."""
+_Values = tuple[
+    int,
+    int,
+    datetime,
+    datetime,
+    str,
+    str | None,
+    float,
+    float | None,
+    Mapping[str, float],
+    str | None,
+]
+"""A segment row's values in ``_INSERT_COLUMNS`` order."""
 
-_INSERT_COLUMNS = (
-    "receiver_id",
-    "frequency_hz",
-    "start_at",
-    "end_at",
-    "state",
-    "jammer",
-    "confidence",
-    "snr_db",
-    "metrics",
-    "rule",
-)
+_INSERT_COLUMNS = {
+    "receiver_id": "int4",
+    "frequency_hz": "int4",
+    "start_at": "timestamptz",
+    "end_at": "timestamptz",
+    "state": "varchar",
+    "jammer": "varchar",
+    "confidence": "float8",
+    "snr_db": "float8",
+    "metrics": "jsonb",
+    "rule": "varchar",
+}
+"""The columns a new segment row fills, with their PostgreSQL types (for a binary ``COPY``)."""
 
 
 def _insert_segments(session: Session, rows: list[_Values]) -> None:
     """Insert segment rows.
 
-    ``COPY`` on PostgreSQL; on SQLite one prepared ``INSERT`` for all rows, times as the text
+    A binary ``COPY`` on PostgreSQL (text ``COPY`` spent 5 us a row formatting times); on
+    SQLite one prepared ``INSERT`` for all rows, times as the text
     :class:`~monitor.store.types.UTCDateTime` stores there.
     """
     connection = session.connection()
@@ -336,13 +350,28 @@ def _insert_segments(session: Session, rows: list[_Values]) -> None:
         marks = ", ".join("?" * len(_INSERT_COLUMNS))
         connection.exec_driver_sql(
             f"INSERT INTO segments ({names}) VALUES ({marks})",
-            [(*row[:2], sqlite_text(row[2]), sqlite_text(row[3]), *row[4:]) for row in rows],
+            [
+                (
+                    *row[:2],
+                    sqlite_text(row[2]),
+                    sqlite_text(row[3]),
+                    *row[4:8],
+                    _json(row[8]),
+                    row[9],
+                )
+                for row in rows
+            ],
         )
         return
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor, cursor.copy(f"COPY segments ({names}) FROM STDIN") as copy:
+    with cursor, cursor.copy(f"COPY segments ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(list(_INSERT_COLUMNS.values()))
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row[:8], Jsonb(row[8]), row[9]))
+
+
+def _json(metrics: Mapping[str, float]) -> str:
+    return json.dumps(metrics) if metrics else "{}"
 
 
 def _add_to_days(session: Session, changes: list[dict[str, object]]) -> None:
@@ -402,7 +431,7 @@ def _row(receiver_id: int, channel: int, piece: Piece) -> _Values:
         piece.jammer,
         piece.confidence,
         piece.snr_db,
-        json.dumps(piece.metrics) if piece.metrics else "{}",
+        piece.metrics,
         piece.rule,
     )
 

@@ -80,18 +80,18 @@ def test_a_batch_is_stored_once(
     assert db_session.scalar(select(func.count()).select_from(Heartbeat)) == 1
 
 
-def test_the_deciding_rule_is_stored_when_sent(
+def test_the_deciding_rule_and_the_metrics_are_stored_when_sent(
     client: TestClient, new_receiver: NewReceiver, db_session: Session
 ) -> None:
     key = new_receiver("pi-1")
     body = batch(segments=[_segment(rule="steady"), batch()["segments"][1]])
     assert client.post("/api/v1/ingest", json=body, headers=auth(key)).status_code == 201
-    rules = db_session.execute(
-        select(SegmentRow.frequency_hz, SegmentRow.state, SegmentRow.rule)
+    stored = db_session.execute(
+        select(SegmentRow.frequency_hz, SegmentRow.state, SegmentRow.rule, SegmentRow.metrics)
         .where(SegmentRow.state != "unknown")
         .order_by(SegmentRow.frequency_hz)
     ).all()
-    assert rules == [(F1, "jammed", "steady"), (F2, "signal", None)]
+    assert stored == [(F1, "jammed", "steady", {"flatness": 0.93}), (F2, "signal", None, {})]
 
 
 def test_a_batch_id_reused_with_other_content_is_409(

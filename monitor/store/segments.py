@@ -110,27 +110,27 @@ class Batch:
 
     def digest(self) -> str:
         """SHA-256 of the canonical JSON of the batch (independent of input order)."""
+        texts: dict[datetime, str] = {}  # a tile's end is the next one's start: format it once
+        segments = []
+        for s in self.segments:
+            start = texts.get(s.start) or texts.setdefault(s.start, _utc_text(s.start))
+            end = texts.get(s.end) or texts.setdefault(s.end, _utc_text(s.end))
+            item = [s.frequency_hz, start, end, s.state, s.jammer, s.confidence, s.snr_db]
+            item.append(dict(sorted(s.metrics.items())) if s.metrics else {})
+            if s.rule is not None:  # only when known: a batch without rules keeps its digest
+                item.append(s.rule)
+            segments.append(item)
         document = {
             "channels": self.channels,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "segments": [
-                [
-                    s.frequency_hz,
-                    s.start.astimezone(UTC).isoformat(),
-                    s.end.astimezone(UTC).isoformat(),
-                    s.state,
-                    s.jammer,
-                    s.confidence,
-                    s.snr_db,
-                    dict(sorted(s.metrics.items())),
-                    # only when known, so a batch without rules keeps the digest it had
-                    *([s.rule] if s.rule is not None else []),
-                ]
-                for s in self.segments
-            ],
+            "segments": segments,
         }
         return hashlib.sha256(json.dumps(document, separators=(",", ":")).encode()).hexdigest()
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
 
 
 @dataclass(frozen=True, slots=True)

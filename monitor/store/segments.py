@@ -36,7 +36,7 @@ from monitor.store.models import BATCH_ID_LENGTH, ChannelDay, IngestBatch, Lates
 from monitor.store.models import Segment as SegmentRow
 from monitor.store.receivers import lock_receiver
 from monitor.store.types import sqlite_text
-from monitor.store.upsert import upsert
+from monitor.store.upsert import Insert, upsert_rows
 
 _DELETE_CHUNK = 1000
 
@@ -375,15 +375,16 @@ def _json(metrics: Mapping[str, float]) -> str:
 
 
 def _add_to_days(session: Session, changes: list[dict[str, object]]) -> None:
-    statement = upsert(session, cast(Table, ChannelDay.__table__))
+    table = cast(Table, ChannelDay.__table__)
     totals = ("observed_s", "judged_s", "jammed_s")
-    session.execute(
-        statement.on_conflict_do_update(
+
+    def add(statement: Insert) -> Insert:
+        return statement.on_conflict_do_update(
             index_elements=["receiver_id", "frequency_hz", "day"],
-            set_={name: ChannelDay.__table__.c[name] + statement.excluded[name] for name in totals},
-        ),
-        changes,
-    )
+            set_={name: table.c[name] + statement.excluded[name] for name in totals},
+        )
+
+    upsert_rows(session, table, changes, add)
 
 
 def _update_latest(session: Session, latest: list[dict[str, object]]) -> None:
@@ -393,15 +394,15 @@ def _update_latest(session: Session, latest: list[dict[str, object]]) -> None:
     last of all, or ends before a stored segment the batch did not touch (which stays latest).
     """
     table = cast(Table, LatestSegment.__table__)
-    statement = upsert(session, table)
-    session.execute(
-        statement.on_conflict_do_update(
+
+    def replace_earlier(statement: Insert) -> Insert:
+        return statement.on_conflict_do_update(
             index_elements=["receiver_id", "frequency_hz"],
             set_={name: statement.excluded[name] for name in _LATEST_COLUMNS},
             where=table.c.end_at <= statement.excluded.end_at,
-        ),
-        latest,
-    )
+        )
+
+    upsert_rows(session, table, latest, replace_earlier)
 
 
 _LATEST_COLUMNS = ("start_at", "end_at", "state", "jammer", "confidence")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, with_config
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
+from api.deps import EARLIEST, LATEST
 from dsp.vocabulary import CHANNEL_RASTER_HZ, JammerType, Segment, State
 from monitor.store.receivers import NAME_PATTERN
 
@@ -147,6 +148,9 @@ class SummaryPublic(Page):
 RULE_PATTERN = r"^[A-Za-z0-9_.-]{1,32}$"
 """Detector rule names (``dsp.classify.RULES``; newer receivers may know new ones)."""
 
+Moment = Annotated[AwareDatetime, Field(ge=EARLIEST, le=LATEST)]
+"""A time of ingested data: with a zone, between 1970 and 2200 (as times in queries)."""
+
 HfChannel = Annotated[
     int, Field(ge=MIN_FREQUENCY_HZ, le=MAX_FREQUENCY_HZ, multiple_of=CHANNEL_RASTER_HZ)
 ]
@@ -166,8 +170,8 @@ class IngestSegment(TypedDict):
     """
 
     frequency_hz: HfChannel
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     state: State
     jammer: NotRequired[JammerType | None]
     confidence: Annotated[float, Field(ge=0.0, le=1.0)]
@@ -208,8 +212,8 @@ class IngestRequest(BaseModel):
 
     batch_id: str = Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")
     receiver: str = Field(pattern=f"^{NAME_PATTERN.pattern}$")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     channels: list[HfChannel] = Field(min_length=1)
     segments: list[IngestSegment]
     source: str | None = Field(default=None, max_length=500)

@@ -29,7 +29,7 @@ def get_settings(request: Request) -> ApiSettings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for this request; routes that write commit it themselves."""
-    factory = cast(sessionmaker[Session], request.app.state.sessions)
+    factory = cast("sessionmaker[Session]", request.app.state.sessions)
     with factory() as session:
         yield session
 

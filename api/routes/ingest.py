@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from api.deps import AuthorizationHeader, SessionDep, SettingsDep, bearer_token
 from api.errors import ApiError
 from api.metrics import INGEST_BATCHES, INGESTED_SEGMENTS
-from api.schemas import HeartbeatRequest, IngestRequest, IngestResult
+from api.schemas import (
+    HeartbeatRequest,
+    IngestRequest,
+    IngestResult,
+    IngestSegment,
+    ingest_segment,
+)
+from dsp.vocabulary import Segment
 from monitor.store.models import Receiver
 from monitor.store.receivers import lock_receiver, receiver_for_key, record_heartbeat
 from monitor.store.segments import Batch, store_batch
@@ -39,6 +46,17 @@ def key_receiver(session: SessionDep, authorization: AuthorizationHeader = None)
 
 
 KeyReceiver = Annotated[Receiver, Depends(key_receiver)]
+
+
+def _segments(items: list[IngestSegment]) -> list[Segment]:
+    """The shared segments of a request's; 422 ``invalid_parameter`` for an inconsistent one."""
+    segments = []
+    for index, item in enumerate(items):
+        try:
+            segments.append(ingest_segment(item))
+        except ValueError as exc:
+            raise ApiError(422, "invalid_parameter", f"body.segments.{index}: {exc}") from None
+    return segments
 
 
 def _own(session: Session, receiver: Receiver, named: str) -> str:
@@ -77,7 +95,7 @@ def ingest(
         raise ApiError(422, "invalid_batch", f"more than {settings.ingest_max_segments} segments")
     if len(body.channels) > settings.ingest_max_channels:
         raise ApiError(422, "invalid_batch", f"more than {settings.ingest_max_channels} channels")
-    batch = Batch.checked(body.channels, body.start, body.end, [s.segment() for s in body.segments])
+    batch = Batch.checked(body.channels, body.start, body.end, _segments(body.segments))
     now = datetime.now(UTC)
     locked = lock_receiver(session, name, create=False, now=now)
     result = store_batch(session, locked, body.batch_id, batch, source=body.source)

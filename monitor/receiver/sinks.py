@@ -67,6 +67,7 @@ class DwellBatch:
         for segment in self.batch.segments:
             item = segment_json(segment)
             item["metrics"] = dict(segment.metrics)
+            item["rule"] = segment.rule
             segments.append(item)
         document = {
             "batch_id": self.batch_id,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from dsp.vocabulary import JammerType, Segment, State
 
@@ -25,6 +26,7 @@ class Piece:
     confidence: float
     snr_db: float | None
     metrics: Mapping[str, float]
+    rule: str | None = None
 
     @classmethod
     def of(cls, segment: Segment) -> Piece:
@@ -36,7 +38,8 @@ class Piece:
             segment.jammer,
             segment.confidence,
             segment.snr_db,
-            dict(segment.metrics),
+            segment.metrics,
+            segment.rule,
         )
 
     @property
@@ -87,7 +90,10 @@ def _weighted(a: float | None, wa: float, b: float | None, wb: float) -> float |
 
 
 def join(first: Piece, second: Piece) -> Piece:
-    """One piece for two touching pieces of the same kind; figures are duration-weighted."""
+    """One piece for two touching pieces of the same kind.
+
+    Figures are duration-weighted; the rule is the longer piece's (it decided more of it).
+    """
     wa, wb = first.duration_s, second.duration_s
     metrics = {
         name: value
@@ -102,6 +108,7 @@ def join(first: Piece, second: Piece) -> Piece:
         confidence=first.confidence if confidence is None else confidence,
         snr_db=_weighted(first.snr_db, wa, second.snr_db, wb),
         metrics=metrics,
+        rule=first.rule if wa >= wb else second.rule,
     )
 
 
@@ -165,17 +172,22 @@ class DayTotals:
 
 def day_totals(pieces: Iterable[Piece], start: datetime, end: datetime) -> dict[date, DayTotals]:
     """Per UTC day, the seconds of ``pieces`` inside ``[start, end)``."""
-    totals: dict[date, DayTotals] = defaultdict(DayTotals)
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for piece in pieces:
+        judged, jammed = piece.state in JUDGED_STATES, piece.state == "jammed"
         cursor, stop = max(piece.start, start), min(piece.end, end)
         while cursor < stop:
             day = cursor.astimezone(UTC).date()
-            midnight = datetime.combine(day + timedelta(days=1), time(), UTC)
-            seconds = (min(stop, midnight) - cursor).total_seconds()
-            totals[day] += DayTotals(
-                seconds,
-                seconds if piece.state in JUDGED_STATES else 0.0,
-                seconds if piece.state == "jammed" else 0.0,
-            )
-            cursor = min(stop, midnight)
-    return dict(totals)
+            cut = min(stop, _midnight_after(day))
+            seconds = (cut - cursor).total_seconds()
+            entry = totals[day]
+            entry[0] += seconds
+            entry[1] += seconds if judged else 0.0
+            entry[2] += seconds if jammed else 0.0
+            cursor = cut
+    return {day: DayTotals(*entry) for day, entry in totals.items()}
+
+
+@lru_cache(maxsize=4096)
+def _midnight_after(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(), UTC)

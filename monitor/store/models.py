@@ -47,6 +47,9 @@ NAME_LENGTH = 64
 BATCH_ID_LENGTH = 128
 """Longest client batch id."""
 
+RULE_LENGTH = 32
+"""Longest detector rule name (``Segment.rule``)."""
+
 
 def _quoted(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{word}'" for word in words)
@@ -75,14 +78,18 @@ class Receiver(Base):
 
 
 class Segment(Base):
-    """A maximal interval ``[start_at, end_at)`` of one state for one channel at one receiver."""
+    """A maximal interval ``[start_at, end_at)`` of one state for one channel at one receiver.
+
+    ``rule`` names the detector rule that decided it (null when unknown: older data, or pieces
+    of other rules joined).
+    """
 
     __tablename__ = "segments"
     __table_args__ = (
         UniqueConstraint("receiver_id", "frequency_hz", "start_at"),
         # "segments of channel F (or of a band) between T0 and T1", across receivers
         Index(None, "frequency_hz", "start_at"),
-        # the latest segment of each channel, and the segments a new analysis touches
+        # the segments a new analysis touches
         Index(None, "receiver_id", "frequency_hz", "end_at"),
         CheckConstraint("start_at < end_at", name="ordered"),
         CheckConstraint(
@@ -107,6 +114,34 @@ class Segment(Base):
     confidence: Mapped[float] = mapped_column(Float)
     snr_db: Mapped[float | None] = mapped_column(Float)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    rule: Mapped[str | None] = mapped_column(String(RULE_LENGTH))
+
+
+class LatestSegment(Base):
+    """The latest stored segment of each channel at each receiver: a copy kept by the store.
+
+    It holds one row for every (receiver, channel) pair with segments, updated in the same
+    transaction as ``segments``, so the current state of every channel and the list of pairs
+    are read without grouping the whole segment history.
+    """
+
+    __tablename__ = "latest_segments"
+    __table_args__ = (
+        # the channels of a band, across receivers
+        Index(None, "frequency_hz"),
+        CheckConstraint("start_at < end_at", name="ordered"),
+        CheckConstraint(f"state IN ({_quoted(STATES)})", name="state"),
+    )
+
+    receiver_id: Mapped[int] = mapped_column(
+        ForeignKey("receivers.id", ondelete="CASCADE"), primary_key=True
+    )
+    frequency_hz: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(8))
+    jammer: Mapped[str | None] = mapped_column(String(8))
+    confidence: Mapped[float] = mapped_column(Float)
 
 
 class ChannelDay(Base):

@@ -39,6 +39,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def sqlite_text(value: datetime) -> str:
+    """The text a :class:`UTCDateTime` holds on SQLite, for bulk inserts of plain values.
+
+    Raises
+    ------
+    ValueError
+        For a naive datetime, as :class:`UTCDateTime` does.
+    """
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given for a UTC column")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 JSONDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite, JSONB on PostgreSQL."""
 

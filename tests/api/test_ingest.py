@@ -80,6 +80,20 @@ def test_a_batch_is_stored_once(
     assert db_session.scalar(select(func.count()).select_from(Heartbeat)) == 1
 
 
+def test_the_deciding_rule_and_the_metrics_are_stored_when_sent(
+    client: TestClient, new_receiver: NewReceiver, db_session: Session
+) -> None:
+    key = new_receiver("pi-1")
+    body = batch(segments=[_segment(rule="steady"), batch()["segments"][1]])
+    assert client.post("/api/v1/ingest", json=body, headers=auth(key)).status_code == 201
+    stored = db_session.execute(
+        select(SegmentRow.frequency_hz, SegmentRow.state, SegmentRow.rule, SegmentRow.metrics)
+        .where(SegmentRow.state != "unknown")
+        .order_by(SegmentRow.frequency_hz)
+    ).all()
+    assert stored == [(F1, "jammed", "steady", {"flatness": 0.93}), (F2, "signal", None, {})]
+
+
 def test_a_batch_id_reused_with_other_content_is_409(
     client: TestClient, new_receiver: NewReceiver
 ) -> None:
@@ -152,6 +166,9 @@ def _segment(**changes: Any) -> dict[str, Any]:
         ({"channels": [40_000_000]}, "invalid_parameter"),
         ({"channels": []}, "invalid_parameter"),
         ({"start": "2026-02-16T12:00:00"}, "invalid_parameter"),
+        ({"start": "0001-01-01T00:30:00+01:00"}, "invalid_parameter"),
+        ({"end": "9999-12-31T23:00:00-02:00"}, "invalid_parameter"),
+        ({"segments": [_segment(start="0001-01-01T00:30:00+01:00")]}, "invalid_parameter"),
         ({"start": "2026-02-16T12:02:00Z"}, "invalid_batch"),
         ({"channels": [F1, F1]}, "invalid_batch"),
         ({"batch_id": ""}, "invalid_parameter"),
@@ -176,6 +193,8 @@ def _segment(**changes: Any) -> dict[str, Any]:
             "invalid_batch",
         ),
         ({"segments": [_segment(metrics={"x": "nan"})]}, "invalid_parameter"),
+        ({"segments": [_segment(rule="two words")]}, "invalid_parameter"),
+        ({"segments": [_segment(rule="r" * 33)]}, "invalid_parameter"),
         ({"segments": "all of them"}, "invalid_parameter"),
     ],
 )

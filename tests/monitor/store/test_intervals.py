@@ -107,3 +107,15 @@ def test_splice_invariants(history: tuple[list[Piece], list[Piece], float, float
             else state_at(stored, moment)
         )
         assert state_at(result, moment) == expected
+
+
+def test_a_joined_piece_keeps_the_rule_of_the_longer_part() -> None:
+    def jammed(start_s: float, end_s: float, rule: str) -> Piece:
+        return Piece(at(start_s), at(end_s), "jammed", "noise", 0.9, None, {}, rule)
+
+    assert [p.rule for p in merge_touching([jammed(0, 10, "noise"), jammed(10, 40, "steady")])] == [
+        "steady"
+    ]
+    assert [p.rule for p in merge_touching([jammed(-30, 0, "sweep"), jammed(0, 10, "noise")])] == [
+        "sweep"
+    ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsp.vocabulary import STATES, JammerType, Segment
 from monitor.store.intervals import Piece, day_totals
-from monitor.store.models import ChannelDay, IngestBatch, Receiver
+from monitor.store.models import ChannelDay, IngestBatch, LatestSegment, Receiver
 from monitor.store.models import Segment as SegmentRow
 from monitor.store.segments import (
     Batch,
@@ -215,13 +215,8 @@ ANALYSES = st.lists(
 )
 
 
-@settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(analyses=ANALYSES)
-def test_the_day_rollup_always_equals_the_segments(
-    db_session: Session, analyses: list[Any]
-) -> None:
+def store_random(session: Session, analyses: list[Any], channels: tuple[int, ...]) -> int:
+    """Store ``ANALYSES`` (segments on F1) for a new receiver, one after another; its id."""
     receiver = f"rx-{uuid.uuid4().hex[:8]}"
     for start_h, length_h, pieces in analyses:
         start, end = T0 + timedelta(hours=start_h), T0 + timedelta(hours=start_h + length_h)
@@ -234,9 +229,19 @@ def test_the_day_rollup_always_equals_the_segments(
                 segments.append(Segment(F1, piece_start, piece_end, state, jammer, 0.5))
                 cursor = piece_end
         store_analysis(
-            db_session, receiver=receiver, channels=[F1], start=start, end=end, segments=segments
+            session, receiver=receiver, channels=channels, start=start, end=end, segments=segments
         )
-    receiver_id = db_session.scalar(select(Receiver.id).where(Receiver.name == receiver))
+    return session.scalars(select(Receiver.id).where(Receiver.name == receiver)).one()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(analyses=ANALYSES)
+def test_the_day_rollup_always_equals_the_segments(
+    db_session: Session, analyses: list[Any]
+) -> None:
+    receiver_id = store_random(db_session, analyses, (F1,))
     stored = db_session.scalars(
         select(SegmentRow).where(SegmentRow.receiver_id == receiver_id)
     ).all()
@@ -257,3 +262,93 @@ def test_the_day_rollup_always_equals_the_segments(
         assert (observed, judged, jammed) == pytest.approx(
             (expected[day].observed_s, expected[day].judged_s, expected[day].jammed_s), abs=1e-6
         )
+
+
+def latest(session: Session) -> dict[int, tuple[datetime, datetime, str]]:
+    """The latest-segment table of receiver seoul, by channel."""
+    statement = (
+        select(LatestSegment)
+        .join(Receiver)
+        .where(Receiver.name == "seoul")
+        .order_by(LatestSegment.frequency_hz)
+    )
+    return {
+        row.frequency_hz: (row.start_at, row.end_at, row.state)
+        for row in session.scalars(statement)
+    }
+
+
+def test_the_latest_segment_follows_the_newest_time_not_the_newest_analysis(
+    db_session: Session,
+) -> None:
+    store(db_session, 60, 120, [seg(F1, 60, 120, "jammed")], channels=(F1, F2))
+    assert latest(db_session) == {
+        F1: (at(60), at(120), "jammed"),
+        F2: (at(60), at(120), "unknown"),
+    }
+    store(db_session, 0, 30, [seg(F1, 0, 30, "signal")])  # older time: the latest stays
+    assert latest(db_session)[F1] == (at(60), at(120), "jammed")
+    store(db_session, 90, 100, [seg(F1, 90, 100, "empty")])  # inside: the tail is still latest
+    assert latest(db_session)[F1] == (at(100), at(120), "jammed")
+    store(db_session, 110, 130, [seg(F1, 110, 130, "jammed")])  # merges with the tail
+    assert latest(db_session)[F1] == (at(100), at(130), "jammed")
+    assert latest(db_session)[F2] == (at(60), at(120), "unknown")
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(analyses=ANALYSES)
+def test_the_latest_segment_table_always_holds_the_last_stored_segment(
+    db_session: Session, analyses: list[Any]
+) -> None:
+    receiver_id = store_random(db_session, analyses, (F1, F2))
+    columns = (SegmentRow.start_at, SegmentRow.end_at, SegmentRow.state, SegmentRow.confidence)
+    last = {
+        channel: tuple(
+            db_session.execute(
+                select(*columns)
+                .where(SegmentRow.receiver_id == receiver_id, SegmentRow.frequency_hz == channel)
+                .order_by(SegmentRow.end_at.desc())
+                .limit(1)
+            ).one()
+        )
+        for channel in (F1, F2)
+    }
+    kept = {
+        row.frequency_hz: (row.start_at, row.end_at, row.state, row.confidence)
+        for row in db_session.scalars(
+            select(LatestSegment).where(LatestSegment.receiver_id == receiver_id)
+        )
+    }
+    assert kept == last
+
+
+def two_channel_batch(rule: str | None = None) -> Batch:
+    return Batch.checked(
+        [F1, F2],
+        at(0),
+        at(60),
+        [
+            Segment(F1, at(8), at(37), "jammed", "noise", 0.97, 31.5, {"flatness": 0.93}, rule),
+            Segment(F2, at(0), at(60), "signal", None, 0.8),
+        ],
+    )
+
+
+def test_a_batch_without_rules_keeps_the_digest_it_had_before_rules_were_stored() -> None:
+    # the digest of this batch before segments had a rule column: repeats still match
+    before = "6f9930362ca449cab478a1a193aa212a13eb4989817062e1905c2ca2afc06fcc"
+    assert two_channel_batch().digest() == before
+    assert two_channel_batch("steady").digest() != before
+
+
+def test_the_deciding_rule_is_stored_and_a_joined_segment_keeps_the_longer_ones(
+    db_session: Session,
+) -> None:
+    jammed = [Segment(F1, at(0), at(40), "jammed", "noise", 0.9, rule="steady")]
+    store(db_session, 0, 40, jammed)
+    store(db_session, 40, 60, [Segment(F1, at(40), at(60), "jammed", "noise", 0.9, rule="noise")])
+    assert db_session.execute(
+        select(SegmentRow.start_at, SegmentRow.end_at, SegmentRow.rule)
+    ).all() == [(at(0), at(60), "steady")]

@@ -2,7 +2,11 @@
 
 Every measurement runs in a fresh child process pinned to one CPU with single-threaded maths
 libraries. The input is a 2.4 MS/s cu8 file written here (Gaussian noise, AM carriers with noise
-sidebands and a noise jammer). Measured, interleaved ``--repeats`` times (medians reported):
+sidebands and a noise jammer). Measured in ``--repeats`` interleaved ``analyze``/``floor``
+pairs (which one runs first alternates from pair to pair, so a drift in the load of the shared
+machine does not always favour the same side); each child times ``--passes`` passes over the
+same file and reports their median (a burst of load on a noisy VM spoils one pass, not the
+figure); the ratio is the median over the pairs of ``analyze`` time / ``floor`` time:
 
 - ``analyze``: the whole ``jamwatch analyze`` path (raw cu8 reader, cu8 -> complex64, detector,
   tracker) over the file;
@@ -12,7 +16,7 @@ sidebands and a noise jammer). Measured, interleaved ``--repeats`` times (median
   and no copy of the samples (a frame left over at a block's end is carried to the next): the
   least any FFT-based detector pays for the samples;
 - ``long``: ``analyze`` over a long file (``--long-gb``, default 2 GB, the short file repeated),
-  reporting the child's peak RSS (``ru_maxrss``).
+  one pass, reporting the child's peak RSS (``ru_maxrss``).
 
 Times are wall clock; the ratio is also given in CPU time of the child (``process_time``), which
 leaves out the time another job held the pinned CPU on a shared machine. Results, the command
@@ -33,8 +37,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from monitor.recording import Recording
 
 RATE_HZ = 2_400_000
 CENTER_HZ = 6_000_000
@@ -58,54 +66,64 @@ def write_input(path: Path, seconds: float, seed: int = 1) -> None:
             fp.write(complex64_to_cu8(x.astype(np.complex64)).tobytes())
 
 
-def _child(mode: str, path: Path) -> dict[str, float]:
-    """Run one measurement in this (child) process and return its figures."""
+def _floor(recording: Recording) -> None:
+    """The bare FFT + ``|X|^2`` floor over ``recording`` (see the module docstring)."""
+    import scipy.fft as sp_fft
+
     from dsp.spectrum import CHUNK_SAMPLES
-    from monitor.analysis import Analysis, analyze_recording, block_samples_for, dc_guard_hz
+    from monitor.analysis import Analysis, block_samples_for, dc_guard_hz
+
+    probe = Analysis(dc_guard_hz=dc_guard_hz("cu8")).detector_for(CENTER_HZ, RATE_HZ)
+    n = probe.plan.nfft
+    chunk = max(2, min(64, CHUNK_SAMPLES // n))  # as the detector does
+    total = np.zeros(n, dtype=np.float32)
+    power = np.empty((chunk, n), dtype=np.float32)
+    square = np.empty((chunk, n), dtype=np.float32)
+    ones = np.ones(chunk, dtype=np.float32)
+    carry = np.empty(0, dtype=np.complex64)
+    for block in recording.blocks(block_samples_for(probe.step_samples)):
+        samples = np.concatenate([carry, block.samples]) if carry.size else block.samples
+        whole = samples.size // n * n
+        frames = samples[:whole].reshape(-1, n)
+        carry = samples[whole:].copy()
+        for start in range(0, frames.shape[0], chunk):
+            spec = sp_fft.fft(frames[start : start + chunk], axis=1, workers=1)
+            rows = spec.shape[0]
+            np.square(spec.real, out=power[:rows])
+            power[:rows] += np.square(spec.imag, out=square[:rows])
+            total += ones[:rows] @ power[:rows]
+
+
+def _child(mode: str, path: Path, passes: int) -> dict[str, float]:
+    """Run one measurement in this (child) process: the median of ``passes`` timed passes."""
+    from monitor.analysis import analyze_recording
     from monitor.recording import open_recording
 
     recording = open_recording(path, center_hz=CENTER_HZ, sample_rate_hz=RATE_HZ, datatype="cu8")
-    began, began_cpu = time.perf_counter(), time.process_time()
-    if mode == "floor":
-        import scipy.fft as sp_fft
-
-        probe = Analysis(dc_guard_hz=dc_guard_hz("cu8")).detector_for(CENTER_HZ, RATE_HZ)
-        n = probe.plan.nfft
-        chunk = max(2, min(64, CHUNK_SAMPLES // n))  # as the detector does
-        total = np.zeros(n, dtype=np.float32)
-        power = np.empty((chunk, n), dtype=np.float32)
-        square = np.empty((chunk, n), dtype=np.float32)
-        ones = np.ones(chunk, dtype=np.float32)
-        carry = np.empty(0, dtype=np.complex64)
-        for block in recording.blocks(block_samples_for(probe.step_samples)):
-            samples = np.concatenate([carry, block.samples]) if carry.size else block.samples
-            whole = samples.size // n * n
-            frames = samples[:whole].reshape(-1, n)
-            carry = samples[whole:].copy()
-            for start in range(0, frames.shape[0], chunk):
-                spec = sp_fft.fft(frames[start : start + chunk], axis=1, workers=1)
-                rows = spec.shape[0]
-                np.square(spec.real, out=power[:rows])
-                power[:rows] += np.square(spec.imag, out=square[:rows])
-                total += ones[:rows] @ power[:rows]
-    else:
-        analyze_recording(recording)
-    elapsed, elapsed_cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    seconds, cpu_seconds = [], []
+    for _ in range(passes):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        if mode == "floor":
+            _floor(recording)
+        else:
+            analyze_recording(recording)
+        seconds.append(time.perf_counter() - began)
+        cpu_seconds.append(time.process_time() - began_cpu)
     return {
-        "seconds": elapsed,
-        "cpu_seconds": elapsed_cpu,
+        "seconds": statistics.median(seconds),
+        "cpu_seconds": statistics.median(cpu_seconds),
         "samples": recording.num_samples,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def _measure(mode: str, path: Path) -> dict[str, float]:
+def _measure(mode: str, path: Path, passes: int = 1) -> dict[str, float]:
     """Run :func:`_child` in a fresh process pinned to one CPU."""
     env = {**os.environ, **SINGLE_THREAD_ENV}
     code = (
         "import json, os, sys; from pathlib import Path; os.sched_setaffinity(0, {0});"
         "from bench.__main__ import _child;"
-        f"print(json.dumps(_child({mode!r}, Path({str(path)!r}))))"
+        f"print(json.dumps(_child({mode!r}, Path({str(path)!r}), {passes})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
@@ -136,7 +154,8 @@ def main() -> None:
     """Command line of ``make bench``."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the short file")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="analyze/floor pairs")
+    parser.add_argument("--passes", type=int, default=3, help="timed passes per child process")
     parser.add_argument("--long-gb", type=float, default=2.0, help="size of the long file")
     parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.md"))
     parser.add_argument("--no-write", action="store_true")
@@ -147,9 +166,11 @@ def main() -> None:
         short = Path(tmp) / "band.cu8"
         write_input(short, args.seconds)
         runs: dict[str, list[dict[str, float]]] = {"analyze": [], "floor": []}
-        for _ in range(args.repeats):
-            for mode in runs:
-                runs[mode].append(_measure(mode, short))
+        for repeat in range(args.repeats):
+            # alternate which half of the pair runs first, so a drift in the machine's load
+            # does not always land on the same side
+            for mode in sorted(runs, reverse=repeat % 2 == 1):
+                runs[mode].append(_measure(mode, short, args.passes))
                 print(mode, runs[mode][-1], flush=True)
         long_path = Path(tmp) / "long.cu8"
         copies = max(1, round(args.long_gb * 1e9 / short.stat().st_size))
@@ -174,12 +195,14 @@ def main() -> None:
         "Generated by `make bench` (`python -m bench`); do not edit by hand.",
         "",
         f"- Command: `python -m bench --seconds {args.seconds:g} --repeats {args.repeats} "
-        f"--long-gb {args.long_gb:g}`",
+        f"--passes {args.passes} --long-gb {args.long_gb:g}`",
         f"- Machine: {_machine()}",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- Each figure comes from a fresh child process pinned to one CPU "
-        "(`sched_setaffinity`, single-threaded BLAS/OpenMP); medians of the repeats. The "
-        "machine is shared: other jobs may have run on the second core.",
+        f"(`sched_setaffinity`, single-threaded BLAS/OpenMP) that times {args.passes} "
+        "passes over the file and reports their median; `analyze` and floor children are run "
+        "in interleaved pairs (which one first alternates), and the table gives medians of "
+        "the pairs. The machine is shared: other jobs may have run on the second core.",
         f"- Load average (1/5/15 min) before: {', '.join(f'{x:.1f}' for x in load_before)}; "
         f"after: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (on "
         f"{os.cpu_count()} CPUs: above 1 per CPU, other jobs competed for the pinned CPU).",

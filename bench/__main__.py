@@ -2,11 +2,13 @@
 
 Every measurement runs in a fresh child process pinned to one CPU with single-threaded maths
 libraries. The input is a 2.4 MS/s cu8 file written here (Gaussian noise, AM carriers with noise
-sidebands and a noise jammer). Measured in ``--repeats`` interleaved ``analyze``/``floor``
-pairs (which one runs first alternates from pair to pair, so a drift in the load of the shared
-machine does not always favour the same side); each child times ``--passes`` passes over the
-same file and reports their median (a burst of load on a noisy VM spoils one pass, not the
-figure); the ratio is the median over the pairs of ``analyze`` time / ``floor`` time:
+sidebands and a noise jammer). Each of ``--repeats`` children times ``--pairs`` ``analyze`` /
+``floor`` pairs back to back over that file, alternating which one of a pair runs first; the
+ratio is the median over all pairs of ``analyze`` time / ``floor`` time of the same samples,
+and the throughputs are medians over all runs. The two halves of a pair run within a second or
+two of each other in the same process, so a burst of load on the shared machine (other jobs,
+the hypervisor: it slows the CPU time as much as the wall time) lands on both or on one pair
+only, instead of on a whole child whose ratio it then decides. Timed:
 
 - ``analyze``: the whole ``jamwatch analyze`` path (raw cu8 reader, cu8 -> complex64, detector,
   tracker) over the file;
@@ -16,7 +18,7 @@ figure); the ratio is the median over the pairs of ``analyze`` time / ``floor`` 
   and no copy of the samples (a frame left over at a block's end is carried to the next): the
   least any FFT-based detector pays for the samples;
 - ``long``: ``analyze`` over a long file (``--long-gb``, default 2 GB, the short file repeated),
-  one pass, reporting the child's peak RSS (``ru_maxrss``).
+  in a child of its own, reporting its peak RSS (``ru_maxrss``).
 
 Times are wall clock; the ratio is also given in CPU time of the child (``process_time``), which
 leaves out the time another job held the pinned CPU on a shared machine. Results, the command
@@ -37,7 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -94,14 +96,18 @@ def _floor(recording: Recording) -> None:
             total += ones[:rows] @ power[:rows]
 
 
-def _child(mode: str, path: Path, passes: int) -> dict[str, float]:
-    """Run one measurement in this (child) process: the median of ``passes`` timed passes."""
+def _child(modes: list[str], path: Path) -> dict[str, Any]:
+    """Time each of ``modes`` (``analyze`` or ``floor``) over ``path``, in order, in this process.
+
+    Returns the wall and CPU seconds of each run (``seconds``, ``cpu_seconds``: lists in the
+    order of ``modes``), the number of samples and the process's peak RSS in MB.
+    """
     from monitor.analysis import analyze_recording
     from monitor.recording import open_recording
 
     recording = open_recording(path, center_hz=CENTER_HZ, sample_rate_hz=RATE_HZ, datatype="cu8")
     seconds, cpu_seconds = [], []
-    for _ in range(passes):
+    for mode in modes:
         began, began_cpu = time.perf_counter(), time.process_time()
         if mode == "floor":
             _floor(recording)
@@ -110,26 +116,33 @@ def _child(mode: str, path: Path, passes: int) -> dict[str, float]:
         seconds.append(time.perf_counter() - began)
         cpu_seconds.append(time.process_time() - began_cpu)
     return {
-        "seconds": statistics.median(seconds),
-        "cpu_seconds": statistics.median(cpu_seconds),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "samples": recording.num_samples,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def _measure(mode: str, path: Path, passes: int = 1) -> dict[str, float]:
+def _measure(modes: list[str], path: Path) -> dict[str, Any]:
     """Run :func:`_child` in a fresh process pinned to one CPU."""
     env = {**os.environ, **SINGLE_THREAD_ENV}
     code = (
         "import json, os, sys; from pathlib import Path; os.sched_setaffinity(0, {0});"
         "from bench.__main__ import _child;"
-        f"print(json.dumps(_child({mode!r}, Path({str(path)!r}), {passes})))"
+        f"print(json.dumps(_child({modes!r}, Path({str(path)!r}))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def _pair_modes(pairs: int) -> list[str]:
+    """``pairs`` analyze/floor pairs, alternating which one runs first."""
+    return [
+        mode for k in range(pairs) for mode in (("analyze", "floor"), ("floor", "analyze"))[k % 2]
+    ]
 
 
 def _machine() -> str:
@@ -154,8 +167,8 @@ def main() -> None:
     """Command line of ``make bench``."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the short file")
-    parser.add_argument("--repeats", type=int, default=3, help="analyze/floor pairs")
-    parser.add_argument("--passes", type=int, default=3, help="timed passes per child process")
+    parser.add_argument("--repeats", type=int, default=3, help="child processes")
+    parser.add_argument("--pairs", type=int, default=4, help="analyze/floor pairs per child")
     parser.add_argument("--long-gb", type=float, default=2.0, help="size of the long file")
     parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.md"))
     parser.add_argument("--no-write", action="store_true")
@@ -165,44 +178,46 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jamwatch-bench-") as tmp:
         short = Path(tmp) / "band.cu8"
         write_input(short, args.seconds)
-        runs: dict[str, list[dict[str, float]]] = {"analyze": [], "floor": []}
-        for repeat in range(args.repeats):
-            # alternate which half of the pair runs first, so a drift in the machine's load
-            # does not always land on the same side
-            for mode in sorted(runs, reverse=repeat % 2 == 1):
-                runs[mode].append(_measure(mode, short, args.passes))
-                print(mode, runs[mode][-1], flush=True)
+        modes = _pair_modes(args.pairs)
+        children = []
+        for _ in range(args.repeats):
+            children.append(_measure(modes, short))
+            print(children[-1], flush=True)
         long_path = Path(tmp) / "long.cu8"
         copies = max(1, round(args.long_gb * 1e9 / short.stat().st_size))
         with long_path.open("wb") as out:
             for _ in range(copies):
                 with short.open("rb") as src:
                     shutil.copyfileobj(src, out, 1 << 24)
-        long_run = _measure("analyze", long_path)
+        long_run = _measure(["analyze"], long_path)
         long_bytes = long_path.stat().st_size
         print("long", long_run, flush=True)
 
+    def runs(mode: str, key: str) -> list[float]:
+        return [c[key][i] for c in children for i, m in enumerate(modes) if m == mode]
+
     def rate(mode: str) -> float:
-        return statistics.median(r["samples"] / r["seconds"] for r in runs[mode])
+        samples: int = children[0]["samples"]
+        return statistics.median(samples / t for t in runs(mode, "seconds"))
+
+    def ratios(key: str) -> list[float]:
+        return [a / f for a, f in zip(runs("analyze", key), runs("floor", key), strict=True)]
 
     analyze_rate, floor_rate = rate("analyze"), rate("floor")
-    pairs = list(zip(runs["analyze"], runs["floor"], strict=True))
-    ratios = [a["seconds"] / f["seconds"] for a, f in pairs]
-    cpu_ratios = [a["cpu_seconds"] / f["cpu_seconds"] for a, f in pairs]
+    wall_ratios, cpu_ratios = ratios("seconds"), ratios("cpu_seconds")
     lines = [
         "# Benchmarks",
         "",
         "Generated by `make bench` (`python -m bench`); do not edit by hand.",
         "",
         f"- Command: `python -m bench --seconds {args.seconds:g} --repeats {args.repeats} "
-        f"--passes {args.passes} --long-gb {args.long_gb:g}`",
+        f"--pairs {args.pairs} --long-gb {args.long_gb:g}`",
         f"- Machine: {_machine()}",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        "- Each figure comes from a fresh child process pinned to one CPU "
-        f"(`sched_setaffinity`, single-threaded BLAS/OpenMP) that times {args.passes} "
-        "passes over the file and reports their median; `analyze` and floor children are run "
-        "in interleaved pairs (which one first alternates), and the table gives medians of "
-        "the pairs. The machine is shared: other jobs may have run on the second core.",
+        f"- {args.repeats} fresh child processes, each pinned to one CPU (`sched_setaffinity`, "
+        f"single-threaded BLAS/OpenMP), each timing {args.pairs} `analyze`/floor pairs "
+        "back to back over the same file (which one runs first alternates); medians over all "
+        "pairs. The machine is shared: other jobs may have run on the second core.",
         f"- Load average (1/5/15 min) before: {', '.join(f'{x:.1f}' for x in load_before)}; "
         f"after: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (on "
         f"{os.cpu_count()} CPUs: above 1 per CPU, other jobs competed for the pinned CPU).",
@@ -213,16 +228,16 @@ def main() -> None:
         f"{analyze_rate / RATE_HZ:.1f}x real time | >= 25x |",
         f"| bare FFT + \\|X\\|^2 floor, same samples and N | {floor_rate / 1e6:.1f} MS/s = "
         f"{floor_rate / RATE_HZ:.1f}x real time | |",
-        f"| `analyze` time / floor time (median of pairs) | {statistics.median(ratios):.2f}x "
-        f"(runs: {', '.join(f'{r:.2f}' for r in ratios)}) | <= 2x |",
+        f"| `analyze` time / floor time (median of pairs) | {statistics.median(wall_ratios):.2f}x "
+        f"(pairs: {', '.join(f'{r:.2f}' for r in wall_ratios)}) | <= 2x |",
         f"| same, CPU time of the process (time it waited for the shared CPU left out) | "
-        f"{statistics.median(cpu_ratios):.2f}x (runs: {', '.join(f'{r:.2f}' for r in cpu_ratios)})"
+        f"{statistics.median(cpu_ratios):.2f}x (pairs: {', '.join(f'{r:.2f}' for r in cpu_ratios)})"
         " | |",
         f"| peak RSS analysing a {long_bytes / 1e9:.2f} GB cu8 file "
         f"({long_bytes / 2 / RATE_HZ:.0f} s) | {long_run['max_rss_mb']:.0f} MB "
-        f"(took {long_run['seconds']:.0f} s) | < 300 MB |",
-        f"| peak RSS analysing the {args.seconds:g} s file | "
-        f"{statistics.median(r['max_rss_mb'] for r in runs['analyze']):.0f} MB | |",
+        f"(took {long_run['seconds'][0]:.0f} s) | < 300 MB |",
+        f"| peak RSS of a child timing the pairs over the {args.seconds:g} s file | "
+        f"{statistics.median(c['max_rss_mb'] for c in children):.0f} MB | |",
         "",
     ]
     text = "\n".join(lines)

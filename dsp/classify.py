@@ -101,6 +101,11 @@ SWEEP_RATE_MIN_HZ_S = 300.0
 SWEEP_SPAN_MIN_HZ = 1000.0
 """A ridge that moves steadily across at least 1 kHz: a programme carrier drifts < 10 Hz."""
 
+SWEEP_JUMP_MAX = 0.5
+"""Largest step of the ridge between consecutive frames, as a share of its span: a swept carrier
+moves by its rate times a frame; a peak jumping once between two emissions (a data burst ending
+beside a jammer, round-4 tune: corr 0.86-0.97) covers its whole span in one step."""
+
 PULSE_JITTER_DB = 3.0
 """Median frame-to-frame power change of keyed emissions; noise gives < 1 dB and rare impulses
 do not move a median, but a carrier under 10-30 Hz Doppler spread (F.1487 HM/HD) reaches it."""
@@ -263,6 +268,7 @@ def ridge_seen(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
         (np.abs(f.sweep_corr) >= SWEEP_CORR_MIN)
         & (np.abs(f.sweep_rate_hz_s) >= SWEEP_RATE_MIN_HZ_S)
         & (f.sweep_span_hz >= SWEEP_SPAN_MIN_HZ)
+        & (f.sweep_jump_hz <= SWEEP_JUMP_MAX * f.sweep_span_hz)
     )
 
 

@@ -124,6 +124,10 @@ class ChannelFeatures:
         Correlation of peak frequency with time over the frames with a prominent peak.
     sweep_span_hz
         Range covered by the per-frame peak frequency.
+    sweep_jump_hz
+        Largest change of the peak frequency between consecutive prominent frames: a sweep moves
+        in small steps, a peak that jumps between two emissions (a data burst ending beside a
+        jammer) in one step as large as the span.
     cp_score
         DRM cyclic-prefix score (see :mod:`dsp.drm`); NaN where it was not tested.
     plateau_low_db, plateau_high_db
@@ -177,6 +181,7 @@ class ChannelFeatures:
     sweep_rate_hz_s: Array
     sweep_corr: Array
     sweep_span_hz: Array
+    sweep_jump_hz: Array
     cp_score: Array
     plateau_low_db: Array
     plateau_high_db: Array
@@ -291,7 +296,7 @@ def compute_features(
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
     # channels along rows: each channel's frames contiguous for the diff and the median
     jitter_db = _row_medians(np.abs(np.diff(np.ascontiguousarray(_db(power).T), axis=1)))
-    rate, corr, span = _ridge(spectra, plan, floor, step_s)
+    rate, corr, span, jump = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
         snr_db=snr_db,
@@ -312,6 +317,7 @@ def compute_features(
         sweep_rate_hz_s=rate,
         sweep_corr=corr,
         sweep_span_hz=span,
+        sweep_jump_hz=jump,
         cp_score=nan,
         plateau_low_db=_db(_row_medians(low) / _row_medians(side_noise[:, :half])),
         plateau_high_db=_db(_row_medians(high) / _row_medians(side_noise[:, half:])),
@@ -446,7 +452,7 @@ def _steady_lines(side: Array, side_noise: Array, side_sk: Array, side_median: A
 
 def _ridge(
     spectra: StepSpectra, plan: ChannelPlan, floor: Array, step_s: float
-) -> tuple[Array, Array, Array]:
+) -> tuple[Array, Array, Array, Array]:
     """Least-squares line through the per-frame peak bins (ridge tracking, domain.md 4.9).
 
     Frames count where their peak is prominent and away from the carrier bins, so a steady
@@ -476,4 +482,14 @@ def _ridge(
     high = np.where(prominent, f, -np.inf).max(axis=0)
     low = np.where(prominent, f, np.inf).min(axis=0)
     span = np.where(count > 0, high - low, 0.0)
-    return rate, corr, span
+    return rate, corr, span, _largest_jump(f, prominent)
+
+
+def _largest_jump(f: Array, prominent: npt.NDArray[np.bool_]) -> Array:
+    """Largest |change| of ``f`` (frames x channels, Hz) between consecutive prominent frames."""
+    frames = np.arange(f.shape[0])[:, None]
+    last = np.maximum.accumulate(np.where(prominent, frames, -1), axis=0)
+    before = np.r_[np.full((1, f.shape[1]), -1), last[:-1]]
+    pairs = prominent & (before >= 0)
+    previous = np.take_along_axis(f, np.maximum(before, 0), axis=0)
+    return np.asarray(np.where(pairs, np.abs(f - previous), 0.0).max(axis=0), dtype=np.float64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dsp.classify import ridge_seen
 from dsp.detector import Detector
 from dsp.drm import CP_DETECT_SCORE, cp_scores, extract_baseband
 from dsp.features import ChannelFeatures, _row_medians, flatness_null
@@ -136,6 +137,24 @@ def test_pulses_make_the_envelope_jump() -> None:
     det, f = _features(pulses(n, RATE, 30_000.0, 3e-3, prf_hz=40.0, duty=0.3))
     assert f.jitter_db[_channel(det, 6_030_000)] > 5
     assert f.jitter_db[_channel(det, 6_000_000)] < 1.5
+
+
+def test_a_peak_jumping_between_two_emissions_is_no_sweep_ridge() -> None:
+    """A swept tone moves a little from frame to frame; a peak that moves once from one emission
+    to another (a data burst ending beside a jammer) covers its span in one jump, which the
+    least-squares line alone mistakes for a fast sweep."""
+    n = _n(3)
+    t = np.arange(n) / RATE
+    tones = np.where((t % 1.0) < 0.5, 31_500.0, 28_000.0)  # jumps within each 1 s step
+    jumping = 3e-3 * np.exp(2j * np.pi * np.cumsum(tones) / RATE)
+    det, f = _features(jumping + sweep(n, RATE, -40_000.0, 20_000.0, 4.0, 3e-3))
+    step, swept = _channel(det, 6_030_000), _channel(det, 5_970_000)
+    assert abs(f.sweep_corr[step]) > 0.8  # a line fits
+    assert f.sweep_span_hz[step] > 3_000
+    assert f.sweep_jump_hz[step] >= 0.9 * f.sweep_span_hz[step]
+    assert f.sweep_jump_hz[swept] < 0.2 * f.sweep_span_hz[swept]
+    assert not ridge_seen(f)[step]
+    assert ridge_seen(f)[swept]
 
 
 def test_cp_score_finds_drm_and_not_noise_or_am() -> None:

@@ -52,6 +52,10 @@ LINE_MIN_DB = 10.0
 LINE_MAX_SK = 0.6
 """A line is steady (a tone or a pulse-train harmonic) when its bin's SK is below this."""
 
+RIDGE_JUMP_CORR_MIN = 0.5
+"""``sweep_jump_hz`` is measured only where the ridge fits a line this well (|corr|; a sweep's is
+0.8 and more), and 0 elsewhere: most channels have no ridge worth checking, and it saves time."""
+
 RIDGE_MIN_DB = 10.0
 """A frame's strongest bin takes part in ridge tracking when this far over the floor."""
 
@@ -127,7 +131,7 @@ class ChannelFeatures:
     sweep_jump_hz
         Largest change of the peak frequency between consecutive prominent frames: a sweep moves
         in small steps, a peak that jumps between two emissions (a data burst ending beside a
-        jammer) in one step as large as the span.
+        jammer) in one step as large as the span. Measured where ``|sweep_corr| >= 0.5``, else 0.
     cp_score
         DRM cyclic-prefix score (see :mod:`dsp.drm`); NaN where it was not tested.
     plateau_low_db, plateau_high_db
@@ -482,7 +486,11 @@ def _ridge(
     high = np.where(prominent, f, -np.inf).max(axis=0)
     low = np.where(prominent, f, np.inf).min(axis=0)
     span = np.where(count > 0, high - low, 0.0)
-    return rate, corr, span, _largest_jump(f, prominent)
+    jump = np.zeros(len(plan))
+    lined = np.flatnonzero(np.abs(corr) >= RIDGE_JUMP_CORR_MIN)
+    if lined.size:
+        jump[lined] = _largest_jump(f[:, lined], prominent[:, lined])
+    return rate, corr, span, jump
 
 
 def _largest_jump(f: Array, prominent: npt.NDArray[np.bool_]) -> Array:

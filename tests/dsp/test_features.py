@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dsp.classify import ridge_seen
+from dsp.classify import SWEEP_CORR_MIN, ridge_seen
 from dsp.detector import Detector
 from dsp.drm import CP_DETECT_SCORE, cp_scores, extract_baseband
-from dsp.features import ChannelFeatures, _row_medians, flatness_null
+from dsp.features import RIDGE_JUMP_CORR_MIN, ChannelFeatures, _row_medians, flatness_null
 from tests.dsp.signals import (
     am,
     as_c64,
@@ -233,3 +233,8 @@ def test_row_medians_are_numpys_medians(width: int) -> None:
     want = np.median(values, axis=1)
     assert np.isnan(want[3])
     assert np.array_equal(_row_medians(values), want, equal_nan=True)
+
+
+def test_the_sweep_jump_is_measured_wherever_a_sweep_can_be_seen() -> None:
+    """``sweep_jump_hz`` is 0 (unmeasured) below RIDGE_JUMP_CORR_MIN; no sweep is seen there."""
+    assert RIDGE_JUMP_CORR_MIN <= SWEEP_CORR_MIN

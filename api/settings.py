@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from monitor.store.settings import load_settings, toml_source
+from monitor.store.settings import TableSettings, load_settings
 
 
-class ApiSettings(BaseSettings):
+class ApiSettings(TableSettings):
     """Limits and access rules of the HTTP API.
 
     Attributes
@@ -34,6 +34,7 @@ class ApiSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="JAMWATCH_API_", extra="forbid")
+    config_table = "api"
 
     read_token: SecretStr | None = None
     heartbeat_max_age_s: float = Field(default=300.0, gt=0.0)
@@ -44,17 +45,6 @@ class ApiSettings(BaseSettings):
     ingest_max_segments: int = Field(default=50_000, ge=1)
     ingest_max_channels: int = Field(default=4_000, ge=1)
     ingest_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, *toml_source(settings_cls, "api")
 
 
 def api_settings() -> ApiSettings:

@@ -104,7 +104,8 @@ class Broadcast:
         The days the broadcast starts on (see :mod:`monitor.schedules.days`).
     station, language, target, itu, remarks
         Station name; language code(s) (``E``, ``D,E``); target-area code; ITU country code of
-        the station; EiBi remarks (transmitter site, ``/XXX`` for a relay in country XXX).
+        the station; EiBi remarks (transmitter site, or ``/`` and an ITU country code for a relay
+        there, e.g. ``/ARM``).
     persistence
         EiBi P code: 0 (undocumented, treated as 1), 1 permanent, 2/3 with a DST shift (N/S
         hemisphere), 4 winter only, 5 summer only, 6 dated, 8 inactive. None for other formats.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -36,7 +36,25 @@ class SettingsError(InputError):
     """A configuration value (from the environment or the TOML file) that is invalid."""
 
 
-class DatabaseSettings(BaseSettings):
+class TableSettings(BaseSettings):
+    """Settings read from keyword arguments, the environment, then the ``[config_table]`` table
+    of the file named by ``JAMWATCH_CONFIG`` (see :func:`toml_source`)."""
+
+    config_table: ClassVar[str]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, *toml_source(settings_cls, cls.config_table)
+
+
+class DatabaseSettings(TableSettings):
     """Where the database is and how to connect to it.
 
     Attributes
@@ -53,6 +71,7 @@ class DatabaseSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="JAMWATCH_DATABASE_", extra="forbid")
+    config_table = "database"
 
     url: str = DEFAULT_DATABASE_URL
     echo: bool = False
@@ -74,17 +93,6 @@ class DatabaseSettings(BaseSettings):
         if backend != "sqlite":
             raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
         return value
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, *toml_source(settings_cls, "database")
 
 
 def toml_source(

@@ -221,7 +221,7 @@ class Renderer:
         self._lane_channels: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]] = []
         if truth:
             rf = r.center_hz + offsets
-            used, matrix = channel_matrix(rf, self.channels_hz)
+            used, matrix = channel_matrix(rf, self.channels_hz, SYNTH_BIN_HZ)
             noise = matrix.T @ density[:, None] * SYNTH_BIN_HZ
             infos = [self._info(i) for i in range(len(scene.emitters))]
             self._truth = TruthAccumulator(
@@ -232,7 +232,7 @@ class Renderer:
             )
             for e in self._emitters:
                 lane_rf = r.center_hz + e.lane.bin_frequencies_hz(self._synth)
-                self._lane_channels.append(channel_matrix(lane_rf, self.channels_hz))
+                self._lane_channels.append(channel_matrix(lane_rf, self.channels_hz, SYNTH_BIN_HZ))
 
     def _info(self, index: int) -> EmitterInfo:
         spec = self.scene.emitters[index]

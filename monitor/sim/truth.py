@@ -82,15 +82,24 @@ def channels_in_span(center_hz: float, sample_rate_hz: float) -> tuple[int, ...]
 
 
 def channel_matrix(
-    bin_rf_hz: Real, channels_hz: Sequence[int]
+    bin_rf_hz: Real, channels_hz: Sequence[int], bin_hz: float
 ) -> tuple[npt.NDArray[np.intp], Real]:
-    """Which channels each frequency bin belongs to: (channel indices, bins x those channels)."""
+    """Which channels each frequency bin belongs to: (channel indices, bins x those channels).
+
+    A bin ``bin_hz`` wide counts with the share of it inside the channel's +-4.5 kHz, so a bin
+    centred on an edge counts half in each of the two channels meeting there: the measurement
+    stays symmetric about the channel (counting it whole on one side only moved a tone jammer's
+    sideband 500 Hz from its carrier into the upper neighbour, not the lower).
+
+    >>> used, share = channel_matrix(np.array([4375.0, 4500.0, 4625.0]), [0], 125.0)
+    >>> share[:, 0].tolist()
+    [1.0, 0.5, 0.0]
+    """
     ch = np.asarray(channels_hz, dtype=np.float64)
-    inside = (bin_rf_hz[:, None] >= ch[None, :] - CHANNEL_HALF_WIDTH_HZ) & (
-        bin_rf_hz[:, None] < ch[None, :] + CHANNEL_HALF_WIDTH_HZ
-    )
-    used = np.flatnonzero(inside.any(axis=0))
-    return used, inside[:, used].astype(np.float64)
+    distance = np.abs(bin_rf_hz[:, None] - ch[None, :])
+    share = np.clip((CHANNEL_HALF_WIDTH_HZ + bin_hz / 2 - distance) / bin_hz, 0.0, 1.0)
+    used = np.flatnonzero((share > 0).any(axis=0))
+    return used, share[:, used]
 
 
 @dataclass(slots=True)

@@ -96,6 +96,17 @@ than that is not evidence of the jammer."""
 SPILL_SYMMETRY_MIN = 0.8
 """Energy this one-sided, without a carrier, comes from the neighbour on that side."""
 
+SKIRT_MIN_DB = 3.0
+"""Both skirts of a broadcast (4.6-5.4 kHz from its carrier, where its 4.5 kHz audio leaves only
+the floor) this far over the floor hold a noise emission wider than the channel: the truth's
+margin, the jammer alone 3 dB over the noise (round-5 tune: 3.5-15 dB for noise jammers 10-14 kHz
+wide 0-5 dB under a broadcast, under 1 dB for clean AM but for single steps)."""
+
+SKIRT_BELOW_DB = 10.0
+"""...and within this of the broadcast's sideband median: a strong station's own splatter fills
+its skirts too, but 13-21 dB under its sidebands (round-5 tune: -45 and -48 dBm stations), while
+a noise jammer's skirts sit 0-9 dB under the sidebands it shares."""
+
 SWEEP_CORR_MIN = 0.8
 SWEEP_RATE_MIN_HZ_S = 300.0
 SWEEP_SPAN_MIN_HZ = 1000.0
@@ -241,6 +252,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("broadcast", "signal", None, "a single carrier with programme-like sidebands"),
     Rule("occupied", "signal", None, f"power >= {OCCUPIED_DB} dB over floor, not jamming-like"),
+    Rule(
+        "wide",
+        "jammed",
+        "noise",
+        f"a broadcast with both skirts (4.6-5.4 kHz out, past its audio) >= {SKIRT_MIN_DB} dB over "
+        f"floor and within {SKIRT_BELOW_DB} dB of its sideband median, and no carrier on either "
+        "neighbour: a noise jammer wider than the channel sits on it",
+    ),
     Rule(
         "spill",
         "jammed",
@@ -394,7 +413,7 @@ def classify(
     channels = f.snr_db.shape[0]
     rule = np.full(channels, -1, dtype=np.int8)
     margin = np.zeros(channels)
-    for index, candidate in enumerate(RULES[:-3]):
+    for index, candidate in enumerate(RULES[:-4]):
         hit, how_far = matches[candidate.name]
         take = (rule < 0) & hit
         rule[take] = index
@@ -406,9 +425,47 @@ def classify(
     confidence = 0.5 + 0.5 * np.clip(np.nan_to_num(margin, nan=0.0), 0.0, 1.0)
     state, jammer = state_of[rule], jammer_of[rule]
     if frequencies_hz is not None and frequencies_hz.size > 1:
+        _wide(f, carrier, frequencies_hz, rule, state, jammer, confidence)
         _spill(f, frequencies_hz, rule, state, jammer, confidence)
         _straddle(f, frequencies_hz, rule, state, jammer, confidence)
     return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule)
+
+
+def _neighbours(
+    frequencies_hz: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Index of each channel's raster neighbour below and above (-1 where not in the plan)."""
+    n = frequencies_hz.size
+    contiguous = np.diff(frequencies_hz) == CHANNEL_RASTER_HZ
+    lower = np.where(np.r_[False, contiguous], np.arange(n) - 1, -1)
+    upper = np.where(np.r_[contiguous, False], np.arange(n) + 1, -1)
+    return lower, upper
+
+
+def _wide(
+    f: ChannelFeatures,
+    carrier: npt.NDArray[np.bool_],
+    frequencies_hz: npt.NDArray[np.int64],
+    rule: npt.NDArray[np.int8],
+    state: npt.NDArray[np.int8],
+    jammer: npt.NDArray[np.int8],
+    confidence: npt.NDArray[np.float64],
+) -> None:
+    """Turn broadcasts whose noise reaches past their +-4.5 kHz on both sides into ``wide``.
+
+    The skirts hold the neighbours' carriers and their lowest audio; a neighbour with a carrier
+    (or outside the plan, unseen) leaves this channel's skirts unexplained, so it is not judged.
+    """
+    names = [r.name for r in RULES]
+    lower, upper = _neighbours(frequencies_hz)
+    lone = (lower >= 0) & (upper >= 0) & ~carrier[lower] & ~carrier[upper]
+    skirt = np.nan_to_num(f.skirt_db, nan=-np.inf)
+    take = (rule == names.index("broadcast")) & lone & (skirt >= SKIRT_MIN_DB)
+    take &= skirt >= f.sideband_db - SKIRT_BELOW_DB
+    rule[take] = names.index("wide")
+    state[take] = STATES.index("jammed")
+    jammer[take] = JAMMER_TYPES.index("noise")
+    confidence[take] = 0.5 + 0.5 * np.clip((skirt[take] - SKIRT_MIN_DB) / SKIRT_MIN_DB, 0.0, 1.0)
 
 
 def _spill(

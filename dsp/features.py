@@ -144,6 +144,11 @@ class ChannelFeatures:
     line_share
         Share of the sideband excess power in its six strongest bins: near 1 for a tone, low for
         programme audio and noise.
+    skirt_db
+        The weaker of the two skirts just outside the channel (4.6-5.4 kHz below and above the
+        raster, the neighbours' raster bins left out): median over the floor. A broadcast's
+        audio stops at 4.5 kHz; a noise jammer 10-14 kHz wide under it fills both skirts. NaN
+        where a skirt leaves the usable span.
     persistent_carriers
         Carriers of this step found again within 0.75 Hz in each of the two previous steps (set
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
@@ -193,6 +198,7 @@ class ChannelFeatures:
     flatness_high: Array
     sideband_peak_db: Array
     line_share: Array
+    skirt_db: Array
     persistent_carriers: Array
     sweep_age_s: Array
     sweep_hold_s: Array
@@ -297,6 +303,10 @@ def compute_features(
     top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
 
+    skirt_bins, skirt_valid = plan.skirt_bins
+    skirt = spectra.psd[skirt_bins] / floor[skirt_bins]
+    skirt_db = _db(_row_medians(skirt.reshape(-1, skirt.shape[2])).reshape(-1, 2).min(axis=1))
+
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
     # channels along rows: each channel's frames contiguous for the diff and the median
     jitter_db = _row_medians(np.abs(np.diff(np.ascontiguousarray(_db(power).T), axis=1)))
@@ -329,6 +339,7 @@ def compute_features(
         flatness_high=_flatness(high) / null,
         sideband_peak_db=_db((side / side_noise).max(axis=1)),
         line_share=np.where(has_carrier, line_share, 0.0),
+        skirt_db=np.where(skirt_valid, skirt_db, np.nan),
         persistent_carriers=np.zeros(len(plan)),
         sweep_age_s=np.full(len(plan), np.inf),
         sweep_hold_s=np.zeros(len(plan)),

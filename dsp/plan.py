@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,11 @@ def flat_fraction(sample_rate_hz: float) -> float:
 
 CARRIER_GUARD_BINS = 2
 """Bins either side of the raster bin that a carrier's Hann main lobe may occupy."""
+
+SKIRT_HZ = (4600.0, 5400.0)
+"""Offsets from a raster frequency, just outside its +-4.5 kHz, where a broadcast's audio (cut at
+4.5 kHz) leaves only the noise floor, the edge of anything wider than it, and the neighbour's
+carrier (whose bin and the bins beside it are left out)."""
 
 FLOOR_BLOCK_HZ = 100_000.0
 """Width of the spans over which one noise floor is estimated (passband ripple is slow)."""
@@ -188,3 +194,26 @@ class ChannelPlan:
             self.bin_hz
         )
         return np.asarray(self.frequencies_hz - bin_centres, dtype=np.float64)
+
+    @cached_property
+    def skirt_bins(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """Bins :data:`SKIRT_HZ` below and above each raster frequency, and where they count.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            Bin indices, shape ``(C, 2, K)`` (below, above; clipped into the spectrum), and per
+            channel whether every one of them lies in the usable span (outside the DC guard).
+        """
+        lo, hi = (math.ceil(SKIRT_HZ[0] / self.bin_hz), math.floor(SKIRT_HZ[1] / self.bin_hz))
+        cols = np.arange(lo, hi + 1, dtype=np.intp)
+        neighbour = round(CHANNEL_RASTER_HZ / self.bin_hz)
+        cols = cols[np.abs(cols - neighbour) > 1]
+        raster = self.channel_bins[:, self.carrier_col]
+        bins = np.stack([raster[:, None] - cols[::-1], raster[:, None] + cols], axis=1)
+        usable = np.zeros(self.nfft, dtype=bool)
+        usable[self.floor_blocks.ravel()] = True
+        inside = (bins >= 0) & (bins < self.nfft)
+        clipped = np.clip(bins, 0, self.nfft - 1)
+        valid = (inside & usable[clipped]).all(axis=(1, 2)) & (cols.size > 0)
+        return clipped, valid

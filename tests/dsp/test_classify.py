@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify
+from dsp.classify import PULSE_JITTER_DB, RULES, SKIRT_MIN_DB, SPILL_MIN_DB, Verdicts, classify
 from dsp.detector import Detector, StepResult
 from dsp.features import ChannelFeatures
 from tests.dsp.signals import (
@@ -260,25 +260,65 @@ def test_beating_programme_carriers_are_not_pulses() -> None:
     assert names[2:] == ["program"] * (len(names) - 2)
 
 
-def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_straddle() -> None:
-    """AM speech under a 16 kHz noise jammer 6 dB weaker (carrier) centred on it: both
-    neighbours carry the plateau, so the broadcast channel is jammed from the first step (the
-    programme rule needs three steps of two steady carriers); alone it is a broadcast."""
+def _rules_at(x: npt.NDArray[np.complexfloating], freq: float) -> list[str]:
+    det = Detector(CENTER, RATE)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == freq)[0])
+    return [RULES[int(r.verdicts.rule[ch])].name for r in results]
+
+
+@pytest.fixture(scope="module")
+def under_wide_jammer() -> dict[str, npt.NDArray[np.complex128]]:
+    """AM speech alone, and under a 16 kHz noise jammer 6 dB weaker (carrier) centred on it."""
     rng = np.random.default_rng(5)
     n = int(SECONDS * RATE)
     broadcast = am(n, RATE, 3.0, 2e-2, speech_audio(n, RATE, rng))
     jammer = noise_jammer(n, RATE, 20.0, 5e-3, rng, bandwidth_hz=16_000.0, m_rms=0.9)
     floor = white(n, rng, 1e-6)
-    rules = {}
-    for name, x in (("alone", broadcast + floor), ("jammed", broadcast + jammer + floor)):
-        det = Detector(CENTER, RATE)
-        results = det.push(as_c64(x))
-        ch = int(np.flatnonzero(det.plan.frequencies_hz == CENTER)[0])
-        rules[name] = [RULES[int(r.verdicts.rule[ch])] for r in results]
-    assert [r.name for r in rules["alone"][:2]] == ["broadcast", "broadcast"], rules["alone"]
-    assert [r.name for r in rules["jammed"][:2]] == ["straddle", "straddle"], rules["jammed"]
-    assert all(r.state == "jammed" for r in rules["jammed"]), rules["jammed"]
-    assert rules["jammed"][0].jammer == "noise"
+    return {"alone": broadcast + floor, "jammed": broadcast + jammer + floor}
+
+
+def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_its_skirts(
+    under_wide_jammer: dict[str, npt.NDArray[np.complex128]],
+) -> None:
+    """The jammer fills both skirts past the broadcast's 4.5 kHz audio, so the channel is jammed
+    from the first step (the programme rule needs three steps of two steady carriers); alone it
+    is a broadcast."""
+    assert _rules_at(under_wide_jammer["alone"], CENTER)[:2] == ["broadcast", "broadcast"]
+    assert _rules_at(under_wide_jammer["jammed"], CENTER)[:2] == ["wide", "wide"]
+    wide = RULES[[r.name for r in RULES].index("wide")]
+    assert (wide.state, wide.jammer) == ("jammed", "noise")
+
+
+def test_with_carriers_next_door_the_wide_jammer_is_found_by_straddle(
+    under_wide_jammer: dict[str, npt.NDArray[np.complex128]],
+) -> None:
+    """Carriers on both neighbours could explain the skirts (their lowest audio sits there), so
+    the skirts are not judged; the plateau in both noise-jammed neighbours still is."""
+    n = int(SECONDS * RATE)
+    silent = np.zeros(n)
+    carriers = am(n, RATE, -5_000.0, 3e-3, silent) + am(n, RATE, 5_000.0, 3e-3, silent)
+    rules = _rules_at(under_wide_jammer["jammed"] + carriers, CENTER)
+    assert rules[:2] == ["straddle", "straddle"], rules
+
+
+def test_a_broadcast_between_two_broadcasts_is_not_judged_by_its_skirts() -> None:
+    """Broadcasts 5 kHz either side fill this one's skirts with their carriers' lowest audio."""
+    rng = np.random.default_rng(6)
+    n = int(SECONDS * RATE)
+    x = (
+        am(n, RATE, 3.0, 2e-2, speech_audio(n, RATE, rng))
+        + am(n, RATE, -5_000.0, 2e-2, speech_audio(n, RATE, rng))
+        + am(n, RATE, 5_000.0, 2e-2, speech_audio(n, RATE, rng))
+        + white(n, rng, 1e-6)
+    )
+    det = Detector(CENTER, RATE)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == CENTER)[0])
+    first = results[0]
+    assert first.features is not None
+    assert first.features.skirt_db[ch] >= SKIRT_MIN_DB
+    assert "wide" not in [RULES[int(r.verdicts.rule[ch])].name for r in results]
 
 
 def test_a_flat_half_beside_a_stronger_emission_is_not_a_noise_plateau(

@@ -2,7 +2,7 @@
 
 Two suites of scenes, each rendered at 250 kS/s and 2.048 MS/s by the project's simulator
 (``monitor.sim``): ``tune`` (49 m band, seeds 1-4; 41, 22 and 19 m, seeds 5-7, added in tuning
-round 4) is what the thresholds were looked at on; ``held-out`` (other bands, levels, offsets,
+round 4; 90, 11 and 75 m, seeds 8-10, added at the start of round 5) is what the thresholds were looked at on; ``held-out`` (other bands, levels, offsets,
 rates of keying and sweeping, other seeds) was never used to choose anything. Its scenes of
 seeds 11-12 had their totals read in earlier rounds; those of seeds 31-33 were written before
 round 4's tuning began, those of seeds 41-42 after it ended. ``--detail`` lists every
@@ -174,6 +174,7 @@ def _tune_scenes() -> list[SceneSpec]:
             ],
         ),
         *_tune_scenes_other_bands(),
+        *_tune_scenes_round_5(),
     ]
 
 
@@ -252,6 +253,84 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
                 {"kind": "data", "frequency_hz": 13_657_000, "level_dbm": -76, "propagation": "MM"},
             ],
             {"site": "rural", "atmospherics": {"rate_hz": 1.5, "level_db": 22.0}},
+            ("impulses",),
+        ),
+    ]
+
+
+def _tune_scenes_round_5() -> list[SceneSpec]:
+    """Tune scenes added at the start of round 5, before its changes: noise jammers 9.5-12.5 kHz
+    wide under broadcasts at J/S -8 to -2 dB with slow and fast fading, weak and carrier-less
+    noise jammers, programme jammers with music, pulses at 50-200 Hz, a swept jammer beside a
+    fading broadcast."""
+    return [
+        SceneSpec(
+            "90 m noise under broadcasts",
+            "tune",
+            8,
+            3_300_000.0,
+            [
+                _am(3_240_000, -62, programme="music", propagation="MD"),
+                _jam("jam_noise", 3_240_000, -69, bandwidth_hz=9_500, texture="flat"),
+                _am(3_265_000, -58, programme="speech", propagation="MM"),
+                _jam("jam_noise", 3_265_000, -60, bandwidth_hz=12_500, texture="bubble"),
+                _am(3_290_000, -64, programme="music", propagation="HM"),
+                _jam("jam_noise", 3_290_000, -68, bandwidth_hz=10_000, texture="jet"),
+                _jam("jam_noise", 3_320_000, -79, carrier=False, bandwidth_hz=9_000),
+                _am(3_345_000, -60, programme="music", propagation="LM"),
+                _am(3_370_000, -66, programme="speech", propagation="MQ"),
+                {"kind": "data", "frequency_hz": 3_357_000, "level_dbm": -78},
+            ],
+            {"atmospherics": {"rate_hz": 2.5, "level_db": 22.0}},
+            ("impulses",),
+        ),
+        SceneSpec(
+            "11 m programme and pulses",
+            "tune",
+            9,
+            25_800_000.0,
+            [
+                _am(25_730_000, -63, programme="speech", offset_hz=-5.0, propagation="MQ"),
+                _jam(
+                    "jam_program",
+                    25_730_000,
+                    -62,
+                    carriers=[{"offset_hz": 2}, {"offset_hz": -4, "level_db": -3}],
+                    propagation="MQ",
+                ),
+                _jam("jam_tone", 25_745_000, -72, tone_hz=1_200.0),
+                _am(25_770_000, -60, programme="music", propagation="MM"),
+                _jam(
+                    "jam_program",
+                    25_770_000,
+                    -64,
+                    programme="music",
+                    carriers=[{"offset_hz": 0}, {"offset_hz": 9, "level_db": -4}],
+                    propagation="MM",
+                ),
+                _jam("jam_pulse", 25_810_000, -71, prf_hz=100.0, duty=0.25),
+                _jam("jam_pulse", 25_840_000, -70, prf_hz=200.0, duty=0.4, propagation="MM"),
+                _am(25_860_000, -50, programme="music"),
+                {"kind": "drm", "frequency_hz": 25_880_000, "level_dbm": -69},
+            ],
+            {},
+            ("adjacent",),
+        ),
+        SceneSpec(
+            "75 m weak jammers",
+            "tune",
+            10,
+            3_950_000.0,
+            [
+                _jam("jam_noise", 3_900_000, -84, bandwidth_hz=10_000, texture="flat"),
+                _jam("jam_noise", 3_925_000, -81, carrier=False, bandwidth_hz=12_000),
+                _am(3_955_000, -66, programme="speech", propagation="MD"),
+                _jam("jam_noise", 3_955_000, -72, bandwidth_hz=11_000, texture="flat"),
+                _jam("jam_sweep", 3_985_000, -75, span_hz=8_000, period_s=6.0),
+                _am(4_010_000, -61, programme="music", propagation="HD"),
+                _jam("jam_pulse", 4_030_000, -74, prf_hz=50.0, duty=0.5),
+            ],
+            {"site": "rural", "atmospherics": {"rate_hz": 1.0, "level_db": 20.0}},
             ("impulses",),
         ),
     ]

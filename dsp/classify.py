@@ -93,6 +93,12 @@ jammer alone 3 dB over the noise (the simulator's truth), i.e. jammer plus noise
 Spill from a programme or tone jammer shares the channel with its target's sidebands, so less
 than that is not evidence of the jammer."""
 
+PULSE_MIN_DB = SPILL_MIN_DB
+"""Channel power over the floor a keyed emission needs to count as jamming here: the keying
+sidebands of a pulse train reach several kHz into the next channel, where their steady
+periodicity shows even when they are under the truth's margin (round-5 tune: a 100 Hz train's
+neighbour called jammed for 14 s; pulse jammers in their own channels read 6.9 dB and more)."""
+
 SPILL_SYMMETRY_MIN = 0.8
 """Energy this one-sided, without a carrier, comes from the neighbour on that side."""
 
@@ -199,7 +205,8 @@ RULES: tuple[Rule, ...] = (
         "pulse",
         "jammed",
         "pulse",
-        f"keyed envelope at a steady rate (periodicity >= {PULSE_PERIODICITY_MIN}, frame-to-frame "
+        f"power >= {PULSE_MIN_DB:.1f} dB and a keyed envelope at a steady rate (periodicity >= "
+        f"{PULSE_PERIODICITY_MIN}, frame-to-frame "
         f"jitter >= {PULSE_JITTER_DB} dB, or >= {PULSE_WEAK_JITTER_DB} dB without two steady "
         "co-channel carriers beating)",
     ),
@@ -336,7 +343,8 @@ def classify(
         ),
         "empty": (~occupied, (OCCUPIED_DB - f.snr_db) / OCCUPIED_DB),
         "pulse": (
-            (f.periodicity >= PULSE_PERIODICITY_MIN)
+            (f.snr_db >= PULSE_MIN_DB)
+            & (f.periodicity >= PULSE_PERIODICITY_MIN)
             & (
                 (f.jitter_db >= PULSE_JITTER_DB)
                 | ((f.jitter_db >= PULSE_WEAK_JITTER_DB) & (f.persistent_carriers < 2))

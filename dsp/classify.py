@@ -231,7 +231,7 @@ RULES: tuple[Rule, ...] = (
         "jammed",
         "program",
         f"two to {PROGRAM_CARRIERS_MAX} co-channel carriers within 20 dB, two of them on the "
-        "same frequencies in each of the two previous steps",
+        "same frequencies in the previous step",
     ),
     Rule(
         "tone",

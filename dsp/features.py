@@ -150,7 +150,7 @@ class ChannelFeatures:
         audio stops at 4.5 kHz; a noise jammer 10-14 kHz wide under it fills both skirts. NaN
         where a skirt leaves the usable span.
     persistent_carriers
-        Carriers of this step found again within 0.75 Hz in each of the two previous steps (set
+        Carriers of this step found again within 0.75 Hz in the previous step (set
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
         transmitters stay on their frequencies, while the maxima of a Doppler-spread carrier
         wander (and the strongest of several fading carriers changes).

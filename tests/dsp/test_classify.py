@@ -115,8 +115,8 @@ def _doppler_spread(
     return np.asarray(np.interp(t, t_slow, slow.real) + 1j * np.interp(t, t_slow, slow.imag))
 
 
-def test_programme_needs_carriers_steady_over_three_steps() -> None:
-    """Two steady carriers 7 Hz apart are a programme jammer from the third step on; a carrier
+def test_programme_needs_carriers_steady_over_two_steps() -> None:
+    """Two steady carriers 7 Hz apart are a programme jammer from the second step on; a carrier
     under 10 Hz Doppler spread (several wandering maxima in each step) never is for two steps
     running."""
     rate = 48_000.0
@@ -134,8 +134,8 @@ def test_programme_needs_carriers_steady_over_three_steps() -> None:
         int(np.flatnonzero(det.plan.frequencies_hz == f)[0]) for f in (CENTER, 6_010_000)
     )
     program = RULES.index(next(r for r in RULES if r.name == "program"))
-    assert [int(r.verdicts.rule[jam]) == program for r in results[:2]] == [False, False]
-    assert all(int(r.verdicts.rule[jam]) == program for r in results[2:])
+    assert int(results[0].verdicts.rule[jam]) != program
+    assert all(int(r.verdicts.rule[jam]) == program for r in results[1:])
     # a stray step can happen (speckle maxima landing twice on earlier ones); two in a row, the
     # tracker's minimum for a new state, must not
     called = [int(r.verdicts.rule[fading]) == program for r in results]
@@ -282,10 +282,12 @@ def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_its_skirts(
     under_wide_jammer: dict[str, npt.NDArray[np.complex128]],
 ) -> None:
     """The jammer fills both skirts past the broadcast's 4.5 kHz audio, so the channel is jammed
-    from the first step (the programme rule needs three steps of two steady carriers); alone it
-    is a broadcast."""
+    from the first step (the programme rule needs two steps of two steady carriers, and takes
+    over from the second); alone it is a broadcast."""
     assert _rules_at(under_wide_jammer["alone"], CENTER)[:2] == ["broadcast", "broadcast"]
-    assert _rules_at(under_wide_jammer["jammed"], CENTER)[:2] == ["wide", "wide"]
+    jammed = _rules_at(under_wide_jammer["jammed"], CENTER)
+    assert jammed[0] == "wide", jammed
+    assert all(RULES[[r.name for r in RULES].index(name)].state == "jammed" for name in jammed)
     wide = RULES[[r.name for r in RULES].index("wide")]
     assert (wide.state, wide.jammer) == ("jammed", "noise")
 
@@ -299,7 +301,8 @@ def test_with_carriers_next_door_the_wide_jammer_is_found_by_straddle(
     silent = np.zeros(n)
     carriers = am(n, RATE, -5_000.0, 3e-3, silent) + am(n, RATE, 5_000.0, 3e-3, silent)
     rules = _rules_at(under_wide_jammer["jammed"] + carriers, CENTER)
-    assert rules[:2] == ["straddle", "straddle"], rules
+    assert rules[0] == "straddle", rules
+    assert "wide" not in rules
 
 
 def test_a_broadcast_between_two_broadcasts_is_not_judged_by_its_skirts() -> None:

@@ -2,8 +2,9 @@
 
 Two suites of scenes, each rendered at 250 kS/s and 2.048 MS/s by the project's simulator
 (``monitor.sim``): ``tune`` (49 m band, seeds 1-4; 41, 22 and 19 m, seeds 5-7, added in tuning
-round 4; 90, 11 and 75 m, seeds 8-10, added at the start of round 5) is what the thresholds were looked at on; ``held-out`` (other bands, levels, offsets,
-rates of keying and sweeping, other seeds) was never used to choose anything. Its scenes of
+round 4; 90, 11 and 75 m, seeds 8-10, added at the start of round 5) is what the thresholds
+were looked at on; ``held-out`` (other bands, levels, offsets, rates of keying and sweeping,
+other seeds) was never used to choose anything. Its scenes of
 seeds 11-12 had their totals read in earlier rounds; those of seeds 31-33 were written before
 round 4's tuning began, those of seeds 41-42 after it ended. ``--detail`` lists every
 disagreement with the rule that decided, and every late onset: use it on ``tune`` only. Every

@@ -12,9 +12,10 @@ broadcasts' (AM, DRM, data) power, where the channel-second holds both; empty ot
 Files written before ``js_db`` existed (six columns) still read, with ``js_db`` None.
 
 Rules, in order of precedence, with "noise" the site plus quantisation noise power in the
-channel's 9 kHz (atmospheric crashes excluded; a bin on an edge counts half in each channel)
-and an emitter's powers averaged over the part of the second it is scheduled on (an emitter on for less than half the second does not count in
-it, so switching edges fall on the side where the emitter is on for most of the second):
+channel's 9 kHz (atmospheric crashes excluded; a bin on an edge counts half in each channel) and
+an emitter's powers averaged over the part of the second it is scheduled on (an emitter on for
+less than half the second does not count in it, so switching edges fall on the side where the
+emitter is on for most of the second):
 
 1. ``unknown`` where dropped samples or ADC overload (at least
    :data:`~monitor.sim.receiver.OVERLOAD_CLIP_FRACTION` of components clipped) touch the second;

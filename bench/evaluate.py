@@ -2,7 +2,7 @@
 
 Two suites of scenes, each rendered at 250 kS/s and 2.048 MS/s by the project's simulator
 (``monitor.sim``): ``tune`` (49 m band, seeds 1-4; 41, 22 and 19 m, seeds 5-7, added in tuning
-round 4; 90, 11 and 75 m, seeds 8-10, added at the start of round 5) is what the thresholds
+round 4; 90, 11, 75 and 19 m, seeds 8-10 and 14, added in round 5) is what the thresholds
 were looked at on; ``held-out`` (other bands, levels, offsets, rates of keying and sweeping,
 other seeds) was never used to choose anything. Its scenes of
 seeds 11-12 had their totals read in earlier rounds; those of seeds 31-33 were written before
@@ -260,10 +260,10 @@ def _tune_scenes_other_bands() -> list[SceneSpec]:
 
 
 def _tune_scenes_round_5() -> list[SceneSpec]:
-    """Tune scenes added at the start of round 5, before its changes: noise jammers 9.5-12.5 kHz
-    wide under broadcasts at J/S -8 to -2 dB with slow and fast fading, weak and carrier-less
-    noise jammers, programme jammers with music, pulses at 50-200 Hz, a swept jammer beside a
-    fading broadcast."""
+    """Tune scenes added in round 5 (the first three before its changes): noise jammers 9.5-12.5
+    kHz wide under broadcasts at J/S -8 to -2 dB with slow and fast fading, weak and carrier-less
+    noise jammers, programme jammers with music, pulses at 40-200 Hz, a swept jammer beside a
+    fading broadcast, and weak jammers of every kind at a quiet site."""
     return [
         SceneSpec(
             "90 m noise under broadcasts",
@@ -333,6 +333,25 @@ def _tune_scenes_round_5() -> list[SceneSpec]:
             ],
             {"site": "rural", "atmospherics": {"rate_hz": 1.0, "level_db": 20.0}},
             ("impulses",),
+        ),
+        SceneSpec(
+            "19 m quiet site, weak jammers",
+            "tune",
+            14,
+            15_100_000.0,
+            [
+                _jam("jam_noise", 15_020_000, -86, bandwidth_hz=9_000, texture="flat"),
+                _jam("jam_noise", 15_040_000, -83, bandwidth_hz=10_000, texture="jet"),
+                _jam("jam_noise", 15_065_000, -82, carrier=False, bandwidth_hz=10_000),
+                _am(15_090_000, -66, programme="music", propagation="MM"),
+                _jam("jam_noise", 15_090_000, -71, bandwidth_hz=9_500, texture="flat"),
+                _jam("jam_noise", 15_120_000, -79, carrier=False, bandwidth_hz=12_000),
+                _am(15_140_000, -70, programme="speech", propagation="MD"),
+                _am(15_160_000, -85, programme="music"),  # weak broadcast
+                _jam("jam_tone", 15_175_000, -84, tone_hz=800.0),
+                _jam("jam_pulse", 15_190_000, -82, prf_hz=40.0, duty=0.4),
+            ],
+            {"site": "quiet_rural"},
         ),
     ]
 

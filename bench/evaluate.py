@@ -547,6 +547,8 @@ class Score:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     lookalike: Counter[tuple[str, bool]] = field(default_factory=Counter)
     jammer_types: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_jammer: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    """(truth jammer type, detected jammed) of every scored jammed channel-second."""
     latencies_s: list[float] = field(default_factory=list)
     missed_onsets: int = 0
     masked: Counter[bool] = field(default_factory=Counter)
@@ -639,8 +641,10 @@ def score_scene(spec: SceneSpec, rate_hz: int, workdir: Path, score: Score) -> N
             continue
         score.confusion[(row.state, state)] += 1
         runs[row.frequency_hz].append((row.second, row.state))
-        if row.state == "jammed" and state == "jammed" and row.jammer and jammer:
-            score.jammer_types[(row.jammer, jammer)] += 1
+        if row.state == "jammed" and row.jammer:
+            score.by_jammer[(row.jammer, state == "jammed")] += 1
+            if state == "jammed" and jammer:
+                score.jammer_types[(row.jammer, jammer)] += 1
         if row.state in ("signal", "empty"):
             for key_name in _lookalike_keys(row.content, spec.tags):
                 score.lookalike[(key_name, state == "jammed")] += 1
@@ -785,7 +789,16 @@ def report(scores: dict[str, Score], elapsed_s: float) -> str:
             "Jammer type when both say jammed (truth -> detector): "
             + ", ".join(f"{t}->{d}: {n}" for (t, d), n in sorted(score.jammer_types.items())),
             "",
+            "Recall of `jammed` by the truth's jammer type (channel-seconds, spill into the",
+            "neighbours included):",
+            "",
+            "| jammer | channel-seconds | called jammed | recall |",
+            "|---|---|---|---|",
         ]
+        for kind in sorted({k for k, _ in score.by_jammer}):
+            hit, miss = score.by_jammer[(kind, True)], score.by_jammer[(kind, False)]
+            lines.append(f"| {kind} | {hit + miss} | {hit} | {_pct(hit / (hit + miss))} |")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -53,6 +53,14 @@ TONE_SK_MAX = 1.5
 jammers of the tune scenes); speech under a 10 Hz Doppler spread can put as much of its
 sideband power, as steadily, into the carrier's skirt, but with SK 1.1-6 (median 2.8)."""
 
+CARRIER_STEPS = 2
+"""Steps (this one and the one before) in which a co-channel carrier must be found on the same
+frequency: programme jammers keep their offsets for minutes, while the maxima of a
+Doppler-spread carrier (F.1487 LD/MD/HM: 1-30 Hz spread) wander. With the tracker's two-step
+confirmation a programme window still needs the carriers in three consecutive steps, and its
+onset is found a step sooner than with three here (round-5 tune: recall 90.7 -> 92.4 %, one
+2 s false programme window on LD-faded speech)."""
+
 PROGRAM_CARRIERS_MAX = 5
 """A programme jammer adds 1-3 carriers to its target's (tune scenes: 2-5 fine maxima in 95 %
 of its steps); more maxima than this are the speckle of a Doppler-spread carrier (6-21 where
@@ -152,12 +160,16 @@ class Verdicts:
         Belief in the decision, 0.5..1 (0.5 = at a threshold).
     rule
         Index into :data:`RULES` of the rule that decided.
+    lookback
+        Steps before this one that the deciding evidence covers too (:attr:`Rule.lookback`; a
+        ``spill`` takes its source's): where a jamming window may start earlier.
     """
 
     state: npt.NDArray[np.int8]
     jammer: npt.NDArray[np.int8]
     confidence: npt.NDArray[np.float64]
     rule: npt.NDArray[np.int8]
+    lookback: npt.NDArray[np.int8]
 
     def describe(self, index: int) -> tuple[State, JammerType | None, str]:
         """State, jammer type and the decisive rule's text for one channel."""
@@ -173,6 +185,7 @@ class Verdicts:
             jammer=np.full(channels, -1, dtype=np.int8),
             confidence=np.ones(channels),
             rule=np.full(channels, len(RULES) - 1, dtype=np.int8),
+            lookback=np.zeros(channels, dtype=np.int8),
         )
 
 
@@ -184,6 +197,10 @@ class Rule:
     state: State
     jammer: JammerType | None
     text: str
+    lookback: int = 0
+    """Steps before this one that the rule's evidence covers too (it compared this step with
+    them: persistent carriers, a repeating spectrum); the tracker may start a jamming window
+    that much earlier (:func:`dsp.tracker.onset_lookback`)."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -232,6 +249,7 @@ RULES: tuple[Rule, ...] = (
         "program",
         f"two to {PROGRAM_CARRIERS_MAX} co-channel carriers within 20 dB, two of them on the "
         "same frequencies in the previous step",
+        lookback=CARRIER_STEPS - 1,
     ),
     Rule(
         "tone",
@@ -241,6 +259,7 @@ RULES: tuple[Rule, ...] = (
         f"peak >= {TONE_PEAK_DB} dB, SK <= {TONE_SK_MAX}) and repeats "
         f"(stationarity >= {TONE_STATIONARITY_MIN}, or "
         f">= {TONE_LINE_STATIONARITY_MIN} with a steady line and share >= {TONE_LINE_SHARE_MIN})",
+        lookback=1,
     ),
     Rule(
         "steady",
@@ -432,11 +451,12 @@ def classify(
     )
     confidence = 0.5 + 0.5 * np.clip(np.nan_to_num(margin, nan=0.0), 0.0, 1.0)
     state, jammer = state_of[rule], jammer_of[rule]
+    lookback = np.array([r.lookback for r in RULES], dtype=np.int8)[rule]
     if frequencies_hz is not None and frequencies_hz.size > 1:
         _wide(f, carrier, frequencies_hz, rule, state, jammer, confidence)
-        _spill(f, frequencies_hz, rule, state, jammer, confidence)
+        _spill(f, frequencies_hz, rule, state, jammer, confidence, lookback)
         _straddle(f, frequencies_hz, rule, state, jammer, confidence)
-    return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule)
+    return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule, lookback=lookback)
 
 
 def _neighbours(
@@ -483,6 +503,7 @@ def _spill(
     state: npt.NDArray[np.int8],
     jammer: npt.NDArray[np.int8],
     confidence: npt.NDArray[np.float64],
+    lookback: npt.NDArray[np.int8],
 ) -> None:
     """Turn ``occupied`` channels fed from one side by a jammed neighbour into ``spill``."""
     names = [r.name for r in RULES]
@@ -499,6 +520,7 @@ def _spill(
     rule[take] = names.index("spill")
     state[take] = STATES.index("jammed")
     jammer[take] = jammer[source[take]]
+    lookback[take] = lookback[source[take]]
     confidence[take] = 0.5 + 0.5 * (np.abs(f.symmetry[take]) - SPILL_SYMMETRY_MIN) / (
         1 - SPILL_SYMMETRY_MIN
     )

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dsp.classify import Verdicts, classify, drm_candidates, ridge_seen
+from dsp.classify import CARRIER_STEPS, Verdicts, classify, drm_candidates, ridge_seen
 from dsp.drm import cp_scores, extract_baseband
 from dsp.features import FINE_LINES_KEPT, ChannelFeatures, compute_features
 from dsp.floor import fcme_floor, floor_per_bin
@@ -52,14 +52,6 @@ co-channel carriers about 1 Hz apart (a jammer tuned next to its target) or slow
 MM/MQ) move the fine maximum by up to 0.7 Hz (round-2 tune scenes); the speckle maxima of a
 Doppler-spread carrier land this close again only by chance (0.5 Hz missed most programme
 jamming of the round-2 scenes, 1 Hz doubled the false alarms on fast-fading AM)."""
-
-CARRIER_STEPS = 2
-"""Steps (this one and the one before) in which a co-channel carrier must be found on the same
-frequency: programme jammers keep their offsets for minutes, while the maxima of a
-Doppler-spread carrier (F.1487 LD/MD/HM: 1-30 Hz spread) wander. With the tracker's two-step
-confirmation a programme window still needs the carriers in three consecutive steps, and its
-onset is found a step sooner than with three here (round-5 tune: recall 90.7 -> 92.4 %, one
-2 s false programme window on LD-faded speech)."""
 
 CARRIER_APART_HZ = 4.0
 """Other carriers count only this far from the strongest: closer maxima are the skirt of a

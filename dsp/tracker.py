@@ -5,15 +5,17 @@ one; shorter runs (an impulse, a fade, one odd step) are absorbed into the surro
 After ``jammed``, any run of ``signal`` and ``empty`` steps counts (a jammer that stops often
 leaves its target fading in and out), and the run takes the state of its latest step.
 When a state is confirmed its segment is back-dated to the first step of the run, so onsets and
-ends are placed to within one step while flicker is suppressed. ``unknown`` is confirmed at once,
-and so is whatever follows it: a faulty receiver is a fact, not an opinion. All per-step work is
+ends are placed to within one step while flicker is suppressed; a jamming run whose first
+verdict rests on a comparison with earlier steps starts at those steps (:func:`onset_lookback`).
+``unknown`` is confirmed at once, and so is whatever follows it: a faulty receiver is a fact,
+not an opinion. All per-step work is
 vectorised over channels; only channels whose state changes are visited one by one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -25,6 +27,53 @@ from dsp.vocabulary import JAMMER_TYPES, STATES, Segment, State
 
 DEFAULT_CONFIRM_STEPS: Mapping[State, int] = {"empty": 2, "signal": 2, "jammed": 2, "unknown": 1}
 """Steps a new state must last to be believed (1 s steps: onsets still placed to the step)."""
+
+MAX_LOOKBACK_STEPS = max(rule.lookback for rule in RULES)
+"""The most steps a jamming onset can move back by (:func:`onset_lookback`)."""
+
+JAMMED = STATES.index("jammed")
+UNKNOWN = STATES.index("unknown")
+
+
+def onset_lookback(
+    lookback: npt.NDArray[np.int8], history: Sequence[npt.NDArray[np.int8]]
+) -> npt.NDArray[np.int64]:
+    """Steps to move the onset of a jamming run back from its first step, per channel.
+
+    The rule behind the run's first ``jammed`` verdict may have compared the step with the
+    ``lookback`` steps before it (two steady co-channel carriers found in the previous step, a
+    sideband spectrum repeating the previous one): the jammer was there in those steps too, and
+    a jammer switched on at a step boundary is then found from that very step. The onset moves
+    back over each of those steps that was judged and not jammed, as long as the step before it
+    was judged too, so the segment it cuts into keeps a step of its own (a segment confirmed at
+    once, after an ``unknown`` step or as a tuning's first, starts at its first step).
+
+    Parameters
+    ----------
+    lookback
+        The verdicts' :attr:`~dsp.classify.Verdicts.lookback` of the run's first step.
+    history
+        Raw states of the steps before it, oldest first (at least :data:`MAX_LOOKBACK_STEPS` + 1
+        are looked at; fewer at the start of a tuning).
+
+    Examples
+    --------
+    >>> signal = np.array([1], dtype=np.int8)
+    >>> int(onset_lookback(np.array([1], dtype=np.int8), [signal, signal])[0])
+    1
+    >>> int(onset_lookback(np.array([1], dtype=np.int8), [signal])[0])  # the tuning's first
+    0
+    """
+    back = np.zeros(lookback.shape, dtype=np.int64)
+    open_ = np.ones(lookback.shape, dtype=bool)
+    for n in range(1, MAX_LOOKBACK_STEPS + 1):
+        if len(history) < n + 1:
+            break
+        step, before = history[-n], history[-n - 1]
+        open_ &= (step != JAMMED) & (step != UNKNOWN) & (before != UNKNOWN)
+        back[open_ & (lookback >= n)] = n
+    return back
+
 
 RESERVOIR = 128
 """Steps of features kept per channel for a segment's medians; longer segments keep every
@@ -123,6 +172,7 @@ class Tracker:
         self._run = _Accumulator(channels, len(FEATURE_NAMES))
         self._pending_run = _Accumulator(channels, len(FEATURE_NAMES))
         self._end: datetime | None = None
+        self._history: list[npt.NDArray[np.int8]] = []
 
     def update(
         self,
@@ -167,6 +217,11 @@ class Tracker:
         restart = other & (state != self._pending) & ~leaving
         self._pending[other] = state[other]
         self._pending_start[restart] = step
+        starts_jamming = restart & (state == jammed)
+        if starts_jamming.any():
+            back = onset_lookback(verdicts.lookback, self._history)
+            self._pending_start[starts_jamming] -= back[starts_jamming]
+        self._history = [*self._history[-MAX_LOOKBACK_STEPS:], state.copy()]
         self._pending_run.reset(restart)
         self._pending_run.add(other, verdicts, values)
 

@@ -1,6 +1,7 @@
 """The receiver's evidence recorder: the capture loop tells it about blocks, steps and dwells.
 
-- every block goes into a ring of the last ``pre_s`` (plus the confirmation time) seconds, and
+- every block goes into a ring of the last ``pre_s`` (plus the confirmation time and the steps
+  an onset may move back) seconds, and
   into the clips being collected;
 - every step's verdicts go to an :class:`~monitor.evidence.onsets.OnsetWatch`; a candidate
   onset starts a :class:`~monitor.evidence.clip.ClipCapture` of its channel over
@@ -24,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dsp.detector import StepResult
+from dsp.tracker import MAX_LOOKBACK_STEPS
 from monitor.analysis import iso_utc
 from monitor.evidence.bundle import Evidence, Station
 from monitor.evidence.channelizer import ExtractorDesign
@@ -73,7 +75,9 @@ class EvidenceRecorder:
         self._writer = writer
         self._watch = OnsetWatch()
         self._ring = BlockRing()
-        self._horizon_s = config.pre_s + (self._watch.confirm_steps + 1) * step_s
+        self._horizon_s = (
+            config.pre_s + (self._watch.confirm_steps + 1 + MAX_LOOKBACK_STEPS) * step_s
+        )
         self._designs: dict[float, ExtractorDesign] = {}
         self._captures: list[ClipCapture] = []
         self._last_jammed_end: dict[int, datetime] = {}
@@ -105,7 +109,7 @@ class EvidenceRecorder:
         if self._tuning is None:
             return
         for frequency_hz, onset in self._watch.step(
-            start, end, frequencies_hz, result.verdicts.state
+            start, end, frequencies_hz, result.verdicts.state, result.verdicts.lookback
         ):
             self._start_capture(frequency_hz, onset)
 

@@ -17,6 +17,7 @@ OUTCOME = {
     "e": ("empty", None, "empty"),
     "s": ("signal", None, "broadcast"),
     "j": ("jammed", "noise", "noise"),
+    "p": ("jammed", "program", "program"),
     "u": ("unknown", None, "unobserved"),
 }
 
@@ -32,6 +33,7 @@ def _run(sequence: str, snr: float = 10.0) -> list[Segment]:
             jammer=np.array([JAMMER_TYPES.index(jammer) if jammer else -1], dtype=np.int8),
             confidence=np.array([0.9]),
             rule=np.array([RULE[rule]], dtype=np.int8),
+            lookback=np.array([RULES[RULE[rule]].lookback], dtype=np.int8),
         )
         features = np.full((1, len(FEATURE_NAMES)), snr + k)
         start = T0 + timedelta(seconds=k)
@@ -107,6 +109,7 @@ def test_channels_closing_together_keep_their_own_medians() -> None:
             jammer=np.array([JAMMER_TYPES.index("noise")] * 3, dtype=np.int8),
             confidence=np.array([0.9] * 3),
             rule=np.array([RULE["noise"]] * 3, dtype=np.int8),
+            lookback=np.zeros(3, dtype=np.int8),
         )
         features = np.full((3, len(FEATURE_NAMES)), 10.0 * k)
         features[1, 0] = np.nan if k % 2 else k  # channel 1: steps 0, 2 and 4 only
@@ -117,3 +120,24 @@ def test_channels_closing_together_keep_their_own_medians() -> None:
     first = FEATURE_NAMES[0]
     assert [s.metrics[first] for s in segments] == [20.0, 2.0, 130.0]
     assert [s.metrics[FEATURE_NAMES[1]] for s in segments] == [20.0, 20.0, 130.0]
+
+
+def test_a_jamming_window_starts_where_its_first_verdicts_evidence_reaches_back() -> None:
+    """`program` compares this step's carriers with the previous step's: the jammer was there
+    then too, so the window starts a step before its first verdict."""
+    assert RULES[RULE["program"]].lookback == 1
+    assert _spans(_run("ssssppppss")) == [("signal", 0, 3), ("jammed", 3, 8), ("signal", 8, 10)]
+    assert _spans(_run("ssssjjjjss")) == [("signal", 0, 4), ("jammed", 4, 8), ("signal", 8, 10)]
+
+
+def test_an_onset_never_moves_into_an_unknown_step_or_empties_a_segment() -> None:
+    # the signal segment after the unknown step was confirmed at once: it keeps its step
+    assert _spans(_run("ssuspppss")) == [
+        ("signal", 0, 2),
+        ("unknown", 2, 3),
+        ("signal", 3, 4),
+        ("jammed", 4, 7),
+        ("signal", 7, 9),
+    ]
+    assert _spans(_run("spppss"))[:2] == [("signal", 0, 1), ("jammed", 1, 4)]  # tuning's first
+    assert _spans(_run("upppss"))[:2] == [("unknown", 0, 1), ("jammed", 1, 4)]

@@ -51,6 +51,7 @@ def result(states: list[State]) -> StepResult:
         jammer=np.where(index == STATES.index("jammed"), 0, -1).astype(np.int8),
         confidence=np.full(index.size, 0.9),
         rule=np.zeros(index.size, dtype=np.int8),
+        lookback=np.zeros(index.size, dtype=np.int8),
     )
     return StepResult(0, verdicts, None, -100.0)
 

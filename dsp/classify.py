@@ -276,16 +276,16 @@ RULES: tuple[Rule, ...] = (
         f"a line at the raster among >= {COMB_LINES_MIN} steady lines that repeat step to step "
         f"(stationarity >= {COMB_STATIONARITY_MIN}): the spectrum of a fast keyed carrier",
     ),
-    Rule("broadcast", "signal", None, "a single carrier with programme-like sidebands"),
-    Rule("occupied", "signal", None, f"power >= {OCCUPIED_DB} dB over floor, not jamming-like"),
     Rule(
         "wide",
         "jammed",
         "noise",
-        f"a broadcast with both skirts (4.6-5.4 kHz out, past its audio) >= {SKIRT_MIN_DB} dB over "
+        f"a carrier with both skirts (4.6-5.4 kHz out, past its audio) >= {SKIRT_MIN_DB} dB over "
         f"floor and within {SKIRT_BELOW_DB} dB of its sideband median, and no carrier on either "
-        "neighbour: a noise jammer wider than the channel sits on it",
+        "neighbour: a noise jammer wider than the channel sits on a broadcast",
     ),
+    Rule("broadcast", "signal", None, "a single carrier with programme-like sidebands"),
+    Rule("occupied", "signal", None, f"power >= {OCCUPIED_DB} dB over floor, not jamming-like"),
     Rule(
         "spill",
         "jammed",
@@ -351,6 +351,7 @@ def classify(
     occupied = (f.snr_db >= OCCUPIED_DB) | carrier | (f.lines > 0)
     cp = np.nan_to_num(f.cp_score, nan=0.0)
     stationarity = np.nan_to_num(f.stationarity, nan=0.0)
+    skirt = np.nan_to_num(f.skirt_db, nan=-np.inf)
     matches = {
         "drm": (
             (cp >= CP_DETECT_SCORE) & (cp <= 1.0) & (f.jitter_db < PULSE_JITTER_DB),
@@ -434,13 +435,17 @@ def classify(
             & (stationarity >= COMB_STATIONARITY_MIN),
             (f.carrier_db - CARRIER_MIN_DB) / 20,
         ),
+        "wide": (
+            carrier & (skirt >= SKIRT_MIN_DB) & (skirt >= f.sideband_db - SKIRT_BELOW_DB),
+            (skirt - SKIRT_MIN_DB) / SKIRT_MIN_DB,
+        ),
         "broadcast": (carrier, (f.carrier_db - CARRIER_MIN_DB) / 20),
         "occupied": (occupied, (f.snr_db - OCCUPIED_DB) / OCCUPIED_DB),
     }
     channels = f.snr_db.shape[0]
     rule = np.full(channels, -1, dtype=np.int8)
     margin = np.zeros(channels)
-    for index, candidate in enumerate(RULES[:-4]):
+    for index, candidate in enumerate(RULES[:-3]):
         hit, how_far = matches[candidate.name]
         take = (rule < 0) & hit
         rule[take] = index
@@ -453,47 +458,9 @@ def classify(
     state, jammer = state_of[rule], jammer_of[rule]
     lookback = np.array([r.lookback for r in RULES], dtype=np.int8)[rule]
     if frequencies_hz is not None and frequencies_hz.size > 1:
-        _wide(f, carrier, frequencies_hz, rule, state, jammer, confidence)
         _spill(f, frequencies_hz, rule, state, jammer, confidence, lookback)
         _straddle(f, frequencies_hz, rule, state, jammer, confidence)
     return Verdicts(state=state, jammer=jammer, confidence=confidence, rule=rule, lookback=lookback)
-
-
-def _neighbours(
-    frequencies_hz: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Index of each channel's raster neighbour below and above (-1 where not in the plan)."""
-    n = frequencies_hz.size
-    contiguous = np.diff(frequencies_hz) == CHANNEL_RASTER_HZ
-    lower = np.where(np.r_[False, contiguous], np.arange(n) - 1, -1)
-    upper = np.where(np.r_[contiguous, False], np.arange(n) + 1, -1)
-    return lower, upper
-
-
-def _wide(
-    f: ChannelFeatures,
-    carrier: npt.NDArray[np.bool_],
-    frequencies_hz: npt.NDArray[np.int64],
-    rule: npt.NDArray[np.int8],
-    state: npt.NDArray[np.int8],
-    jammer: npt.NDArray[np.int8],
-    confidence: npt.NDArray[np.float64],
-) -> None:
-    """Turn broadcasts whose noise reaches past their +-4.5 kHz on both sides into ``wide``.
-
-    The skirts hold the neighbours' carriers and their lowest audio; a neighbour with a carrier
-    (or outside the plan, unseen) leaves this channel's skirts unexplained, so it is not judged.
-    """
-    names = [r.name for r in RULES]
-    lower, upper = _neighbours(frequencies_hz)
-    lone = (lower >= 0) & (upper >= 0) & ~carrier[lower] & ~carrier[upper]
-    skirt = np.nan_to_num(f.skirt_db, nan=-np.inf)
-    take = (rule == names.index("broadcast")) & lone & (skirt >= SKIRT_MIN_DB)
-    take &= skirt >= f.sideband_db - SKIRT_BELOW_DB
-    rule[take] = names.index("wide")
-    state[take] = STATES.index("jammed")
-    jammer[take] = JAMMER_TYPES.index("noise")
-    confidence[take] = 0.5 + 0.5 * np.clip((skirt[take] - SKIRT_MIN_DB) / SKIRT_MIN_DB, 0.0, 1.0)
 
 
 def _spill(

@@ -148,7 +148,8 @@ class ChannelFeatures:
         The weaker of the two skirts just outside the channel (4.6-5.4 kHz below and above the
         raster, the neighbours' raster bins left out): median over the floor. A broadcast's
         audio stops at 4.5 kHz; a noise jammer 10-14 kHz wide under it fills both skirts. NaN
-        where a skirt leaves the usable span.
+        where a skirt leaves the usable span, or where a carrier stands at a neighbour's raster
+        (10 dB over the floor and 6 dB over that skirt): its lowest audio fills the skirt.
     persistent_carriers
         Carriers of this step found again within 0.75 Hz in the previous step (set
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
@@ -303,9 +304,16 @@ def compute_features(
     top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
 
-    skirt_bins, skirt_valid = plan.skirt_bins
-    skirt = spectra.psd[skirt_bins] / floor[skirt_bins]
-    skirt_db = _db(_row_medians(skirt.reshape(-1, skirt.shape[2])).reshape(-1, 2).min(axis=1))
+    skirts = plan.skirts
+    ratio = spectra.psd[skirts.bins] / floor[skirts.bins]
+    skirt = _row_medians(ratio.reshape(-1, ratio.shape[2])).reshape(-1, 2)
+    next_door = (spectra.psd[skirts.neighbour_bins] / floor[skirts.neighbour_bins]).max(axis=2)
+    neighbour_carrier = (next_door >= 10 ** (CARRIER_MIN_DB / 10)) & (
+        next_door >= 10 ** (CARRIER_PEAK_DB / 10) * skirt
+    )
+    skirt_db = np.where(
+        skirts.valid & ~neighbour_carrier.any(axis=1), _db(skirt.min(axis=1)), np.nan
+    )
 
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
     # channels along rows: each channel's frames contiguous for the diff and the median
@@ -339,7 +347,7 @@ def compute_features(
         flatness_high=_flatness(high) / null,
         sideband_peak_db=_db((side / side_noise).max(axis=1)),
         line_share=np.where(has_carrier, line_share, 0.0),
-        skirt_db=np.where(skirt_valid, skirt_db, np.nan),
+        skirt_db=skirt_db,
         persistent_carriers=np.zeros(len(plan)),
         sweep_age_s=np.full(len(plan), np.inf),
         sweep_hold_s=np.zeros(len(plan)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +67,25 @@ def frame_length(sample_rate_hz: float) -> int:
     (16384, 2048, 128)
     """
     return max(64, 1 << round(math.log2(sample_rate_hz / TARGET_BIN_HZ)))
+
+
+class Skirts(NamedTuple):
+    """Where each channel's skirts are measured (:attr:`ChannelPlan.skirts`).
+
+    Attributes
+    ----------
+    bins
+        Bins 4.6-5.4 kHz below and above the raster, the neighbour's raster bin and the bins
+        beside it left out, shape ``(C, 2, K)`` (below, above).
+    neighbour_bins
+        Those left-out bins, where a neighbour's carrier would be, shape ``(C, 2, 3)``.
+    valid
+        Whether all of a channel's lie in the usable span, shape ``(C,)``.
+    """
+
+    bins: npt.NDArray[np.intp]
+    neighbour_bins: npt.NDArray[np.intp]
+    valid: npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -196,24 +216,23 @@ class ChannelPlan:
         return np.asarray(self.frequencies_hz - bin_centres, dtype=np.float64)
 
     @cached_property
-    def skirt_bins(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-        """Bins :data:`SKIRT_HZ` below and above each raster frequency, and where they count.
-
-        Returns
-        -------
-        (ndarray, ndarray)
-            Bin indices, shape ``(C, 2, K)`` (below, above; clipped into the spectrum), and per
-            channel whether every one of them lies in the usable span (outside the DC guard).
-        """
+    def skirts(self) -> Skirts:
+        """Bins :data:`SKIRT_HZ` below and above each raster frequency, the neighbours' raster
+        bins among them, and where all of them lie in the usable span (outside the DC guard)."""
         lo, hi = (math.ceil(SKIRT_HZ[0] / self.bin_hz), math.floor(SKIRT_HZ[1] / self.bin_hz))
         cols = np.arange(lo, hi + 1, dtype=np.intp)
         neighbour = round(CHANNEL_RASTER_HZ / self.bin_hz)
-        cols = cols[np.abs(cols - neighbour) > 1]
+        near = np.abs(cols - neighbour) <= 1
         raster = self.channel_bins[:, self.carrier_col]
-        bins = np.stack([raster[:, None] - cols[::-1], raster[:, None] + cols], axis=1)
+
+        def both_sides(offsets: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+            return np.stack([raster[:, None] - offsets[::-1], raster[:, None] + offsets], axis=1)
+
+        bins, line = both_sides(cols[~near]), both_sides(cols[near])
         usable = np.zeros(self.nfft, dtype=bool)
         usable[self.floor_blocks.ravel()] = True
-        inside = (bins >= 0) & (bins < self.nfft)
-        clipped = np.clip(bins, 0, self.nfft - 1)
-        valid = (inside & usable[clipped]).all(axis=(1, 2)) & (cols.size > 0)
-        return clipped, valid
+        every = np.concatenate([bins, line], axis=2)
+        inside = (every >= 0) & (every < self.nfft)
+        valid = (inside & usable[np.clip(every, 0, self.nfft - 1)]).all(axis=(1, 2))
+        valid &= bool(cols[~near].size and cols[near].size)
+        return Skirts(np.clip(bins, 0, self.nfft - 1), np.clip(line, 0, self.nfft - 1), valid)

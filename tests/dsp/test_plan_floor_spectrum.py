@@ -161,16 +161,17 @@ def test_ridge_takes_the_first_of_equal_strongest_bins() -> None:
     assert peaks.max() == 6.0  # both frames at the top of their range somewhere
 
 
-def test_skirt_bins_lie_just_outside_the_channel_and_skip_the_neighbours_carrier() -> None:
+def test_skirt_bins_lie_just_outside_the_channel_and_set_the_neighbours_carrier_apart() -> None:
     plan = ChannelPlan.for_tuning(6_000_000, 250_000)
-    bins, valid = plan.skirt_bins
-    raster = plan.channel_bins[:, plan.carrier_col]
-    offsets_hz = (bins - raster[:, None, None]) * plan.bin_hz
+    bins, neighbour_bins, valid = plan.skirts
+    raster = plan.channel_bins[:, plan.carrier_col][:, None, None]
+    offsets_hz = (bins - raster) * plan.bin_hz
     assert np.all((np.abs(offsets_hz) >= 4600) & (np.abs(offsets_hz) <= 5400))
     assert np.all(offsets_hz[:, 0] < 0)
     assert np.all(offsets_hz[:, 1] > 0)
-    neighbour_bins = round(5000 / plan.bin_hz)
-    assert np.all(np.abs(np.abs(bins - raster[:, None, None]) - neighbour_bins) > 1)
+    next_raster = round(5000 / plan.bin_hz)
+    assert np.all(np.abs(np.abs(bins - raster) - next_raster) > 1)
+    assert np.array_equal(np.abs(neighbour_bins - raster)[0, 1], next_raster + np.arange(-1, 2))
     # the outermost channels' skirts reach past the usable span: not judged
     assert not valid[0]
     assert not valid[-1]

@@ -186,3 +186,36 @@ def test_reader_accepts_files_written_before_js_db(tmp_path: Path) -> None:
     path.write_text(",".join(COLUMNS[:-1]) + "\n0,5000,jammed,noise,am;jam_noise,12.5\n")
     (row,) = read_truth(path)
     assert (row.jammer, row.snr_db, row.js_db) == ("noise", 12.5, None)
+
+
+def test_a_channel_edge_bin_counts_half_on_each_side(tmp_path: Path) -> None:
+    """A 500 Hz tone's sidebands sit exactly on the +-4.5 kHz edges of the two neighbours of
+    its carrier (on the 125 Hz synthesis grid): both neighbours measure the same spill."""
+    scene = parse_scene(
+        {
+            "receiver": {
+                "center_hz": 9_602_500,
+                "sample_rate_hz": 64_000,
+                "duration_s": 2.0,
+                "datatype": "cf32_le",
+                "adc_bits": 0,
+                "site": "rural",
+            },
+            "emitters": [
+                {
+                    "kind": "jam_tone",
+                    "frequency_hz": 9_610_000,
+                    "level_dbm": -60.0,
+                    "tone_hz": 500.0,
+                }
+            ],
+        },
+        "edge scene",
+    )
+    rows = read_truth(simulate(scene, tmp_path / "edge", seed=3).truth_path)
+    snr = {(r.second, r.frequency_hz): r.snr_db for r in rows}
+    for second in (0, 1):
+        below, above = snr[second, 9_605_000], snr[second, 9_615_000]
+        assert below is not None
+        assert above is not None
+        assert below == pytest.approx(above, abs=0.2)

@@ -58,15 +58,16 @@ def test_header_commands_and_samples() -> None:
             blocks = read(source, 20)
         assert source.dongle is not None
         assert (source.dongle.tuner_type, source.dongle.gain_count) == (5, 29)
-        assert server.commands == [
-            (0x02, 2_400_000),
-            (0x09, 2),
-            (0x01, 9_650_000),
-            (0x05, 0xFFFFFFFD),  # -3 ppm as two's complement
-            (0x03, 1),
-            (0x04, 200),
-            (0x08, 0),
-        ]
+    # read once the server has stopped: its command thread may still be reading them before
+    assert server.commands == [
+        (0x02, 2_400_000),
+        (0x09, 2),
+        (0x01, 9_650_000),
+        (0x05, 0xFFFFFFFD),  # -3 ppm as two's complement
+        (0x03, 1),
+        (0x04, 200),
+        (0x08, 0),
+    ]
     got = np.concatenate([b.samples for b in blocks])
     assert np.array_equal(got, air_samples(0, got.size))
     assert [b.seq for b in blocks] == list(range(20))
@@ -79,8 +80,9 @@ def test_reconnects_after_the_server_drops_the_connection() -> None:
     with FakeRtlTcpServer(AIR.tobytes(), drop_after_bytes=drop_at, speed=1.0) as server:
         with tcp_source(server) as source:
             blocks = read(source, 12)
-        assert server.connections == 2
-        assert server.commands_named(0x01) == [6_000_000, 6_000_000]  # tuning sent again
+    # read once the server has stopped: its command threads may still be reading them before
+    assert server.connections == 2
+    assert server.commands_named(0x01) == [6_000_000, 6_000_000]  # tuning sent again
     assert source.stats.reopenings == 1
     # the air continues across the reconnection, so every sample is there, in order
     got = np.concatenate([b.samples for b in blocks])
@@ -117,7 +119,7 @@ def test_retune_sends_the_frequency() -> None:
             read(source, 2)
             source.retune(7_300_000)
             after = read(source, 3)
-        assert server.commands_named(0x01)[-1] == 7_300_000
+    assert server.commands_named(0x01)[-1] == 7_300_000  # read once the server has stopped
     assert [b.center_hz for b in after] == [7_300_000] * 3
 
 

@@ -77,9 +77,11 @@ def test_header_commands_and_samples() -> None:
 
 def test_reconnects_after_the_server_drops_the_connection() -> None:
     drop_at = 5 * 2 * BLOCK + 3000
-    with FakeRtlTcpServer(AIR.tobytes(), drop_after_bytes=drop_at, speed=1.0) as server:
-        with tcp_source(server) as source:
-            blocks = read(source, 12)
+    with (
+        FakeRtlTcpServer(AIR.tobytes(), drop_after_bytes=drop_at, speed=1.0) as server,
+        tcp_source(server) as source,
+    ):
+        blocks = read(source, 12)
     # read once the server has stopped: its command threads may still be reading them before
     assert server.connections == 2
     assert server.commands_named(0x01) == [6_000_000, 6_000_000]  # tuning sent again

@@ -116,11 +116,10 @@ def test_gives_up_when_the_server_is_gone() -> None:
 
 
 def test_retune_sends_the_frequency() -> None:
-    with FakeRtlTcpServer(AIR.tobytes()) as server:
-        with tcp_source(server) as source:
-            read(source, 2)
-            source.retune(7_300_000)
-            after = read(source, 3)
+    with FakeRtlTcpServer(AIR.tobytes()) as server, tcp_source(server) as source:
+        read(source, 2)
+        source.retune(7_300_000)
+        after = read(source, 3)
     assert server.commands_named(0x01)[-1] == 7_300_000  # read once the server has stopped
     assert [b.center_hz for b in after] == [7_300_000] * 3
 

@@ -46,7 +46,10 @@ def onset_lookback(
     a jammer switched on at a step boundary is then found from that very step. The onset moves
     back over each of those steps that was judged and not jammed, as long as the step before it
     was judged too, so the segment it cuts into keeps a step of its own (a segment confirmed at
-    once, after an ``unknown`` step or as a tuning's first, starts at its first step).
+    once, after an ``unknown`` step or as a tuning's first, starts at its first step; any other
+    needed two steps). That holds for one step back, which is all a rule claims today; reaching
+    further would need the tracker's segment starts, which the evidence recorder's onset watch
+    (the other caller) does not keep.
 
     Parameters
     ----------

@@ -8,7 +8,7 @@ import numpy as np
 
 from dsp.classify import RULES, Verdicts
 from dsp.features import FEATURE_NAMES
-from dsp.tracker import Tracker
+from dsp.tracker import MAX_LOOKBACK_STEPS, Tracker
 from dsp.vocabulary import JAMMER_TYPES, STATES, Segment
 
 T0 = datetime(2026, 2, 16, 12, tzinfo=UTC)
@@ -141,3 +141,8 @@ def test_an_onset_never_moves_into_an_unknown_step_or_empties_a_segment() -> Non
     ]
     assert _spans(_run("spppss"))[:2] == [("signal", 0, 1), ("jammed", 1, 4)]  # tuning's first
     assert _spans(_run("upppss"))[:2] == [("unknown", 0, 1), ("jammed", 1, 4)]
+
+
+def test_no_rule_claims_more_than_one_step_back() -> None:
+    """`onset_lookback` keeps the segment it cuts into a step of its own only for one step."""
+    assert MAX_LOOKBACK_STEPS == 1

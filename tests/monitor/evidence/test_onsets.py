@@ -50,6 +50,7 @@ def test_every_jammed_segment_start_is_reported_by_the_time_it_is_confirmed(seed
         for found in watch.step(start, end, CHANNELS, states[k], lookback[k].astype(np.int8)):
             assert found not in reported, "an onset reported twice"
             reported[found] = k
+        assert all(s.end > s.start for s in closed), "a segment moved back to nothing"
         starts += [(s.frequency_hz, s.start) for s in closed if s.state == "jammed"]
     starts += [(s.frequency_hz, s.start) for s in tracker.finish() if s.state == "jammed"]
     assert starts, "the sequence had no jamming"

@@ -282,7 +282,8 @@ def compute_features(
     flatness = _flatness(side) / null
     half = side.shape[1] // 2
     low, high = side[:, :half], side[:, half:]
-    sk = spectra.sk[bins][:, side_cols].mean(axis=1)
+    side_sk = spectra.sk[bins][:, side_cols]
+    sk = side_sk.mean(axis=1)
 
     excess = np.maximum(psd - noise, 0.0)
     cols = np.arange(bins.shape[1]) - centre
@@ -298,7 +299,7 @@ def compute_features(
         (excess[:, inner].mean(axis=1) + 0.1 * noise_mean)
         / (excess[:, outer].mean(axis=1) + 0.1 * noise_mean)
     )
-    lines = _steady_lines(side, side_noise, spectra.sk[bins][:, side_cols], side_median)
+    lines = _steady_lines(side, side_noise, side_sk, side_median)
     side_excess = excess[:, side_cols]
     top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
@@ -308,8 +309,10 @@ def compute_features(
     skirt_db = _db(_row_medians(skirt.reshape(-1, skirt.shape[2])).reshape(-1, 2).min(axis=1))
 
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
-    # channels along rows: each channel's frames contiguous for the diff and the median
-    jitter_db = _row_medians(np.abs(np.diff(np.ascontiguousarray(_db(power).T), axis=1)))
+    # channels along rows: each channel's frames contiguous for the diff and the median (power
+    # is clipped already: no _db)
+    level_db = 10.0 * np.log10(np.ascontiguousarray(power.T))
+    jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1)))
     rate, corr, span, jump = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
@@ -475,9 +478,7 @@ def _ridge(
     """
     cols = spectra.ridge_col
     m = cols.shape[0]
-    # each (pair, channel)'s peak bin by one flat take: 2-D fancy indexing is several times slower
-    flat = cols + plan.channel_bins.shape[1] * np.arange(len(plan))
-    peak_floor = 2 * floor[np.take(plan.channel_bins, flat)]  # frame pairs
+    peak_floor = 2 * floor[plan.channel_bins[:, 0] + cols]  # frame pairs; a channel's bins run on
     prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
     prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
     weight = prominent.astype(np.float64)

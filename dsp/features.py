@@ -279,7 +279,8 @@ def compute_features(
         spectra.carrier_series[:, lit], plan.raster_offset_hz[lit], step_s, coarse_hz[lit]
     )
     null = flatness_null(spectra.frames)
-    flatness = _flatness(side) / null
+    side_log = np.log(np.maximum(side, 1e-30))  # for the flatness of the sidebands and halves
+    flatness = _flatness(side, side_log) / null
     half = side.shape[1] // 2
     low, high = side[:, :half], side[:, half:]
     side_sk = spectra.sk[bins][:, side_cols]
@@ -311,7 +312,8 @@ def compute_features(
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
     # channels along rows: each channel's frames contiguous for the diff and the median (power
     # is clipped already: no _db)
-    level_db = 10.0 * np.log10(np.ascontiguousarray(power.T))
+    level_db = np.log10(power.T, order="C")
+    level_db *= 10.0
     jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1)))
     rate, corr, span, jump = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
@@ -338,8 +340,8 @@ def compute_features(
         cp_score=nan,
         plateau_low_db=_db(_row_medians(low) / _row_medians(side_noise[:, :half])),
         plateau_high_db=_db(_row_medians(high) / _row_medians(side_noise[:, half:])),
-        flatness_low=_flatness(low) / null,
-        flatness_high=_flatness(high) / null,
+        flatness_low=_flatness(low, side_log[:, :half]) / null,
+        flatness_high=_flatness(high, side_log[:, half:]) / null,
         sideband_peak_db=_db((side / side_noise).max(axis=1)),
         line_share=np.where(has_carrier, line_share, 0.0),
         skirt_db=np.where(skirt_valid, skirt_db, np.nan),
@@ -377,10 +379,11 @@ def _periodicity(power: Array, frame_rate_hz: float) -> Array:
     return np.asarray(strongest / np.maximum(total, 1e-30), dtype=np.float64)
 
 
-def _flatness(values: Array) -> Array:
-    """Geometric over arithmetic mean along the last axis."""
+def _flatness(values: Array, logs: Array) -> Array:
+    """Geometric over arithmetic mean along the last axis, from the values and their natural
+    logs (of the values clipped at 1e-30)."""
     return np.asarray(
-        np.exp(np.log(np.maximum(values, 1e-30)).mean(axis=1)) / values.mean(axis=1),
+        np.exp(logs.mean(axis=1)) / values.mean(axis=1),
         dtype=np.float64,
     )
 

@@ -19,7 +19,7 @@ from dsp.drm import cp_scores, extract_baseband
 from dsp.features import FINE_LINES_KEPT, ChannelFeatures, compute_features
 from dsp.floor import fcme_floor, floor_per_bin
 from dsp.plan import ChannelPlan
-from dsp.spectrum import StepSpectrometer
+from dsp.spectrum import StepSpectra, StepSpectrometer
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ class Detector:
         self.plan = ChannelPlan.for_tuning(center_hz, sample_rate_hz, dc_guard_hz=dc_guard_hz)
         frames = max(2, round(step_s * sample_rate_hz / self.plan.nfft))
         self._spectrometer = StepSpectrometer(self.plan, frames)
-        self._buffer = np.empty(self._spectrometer.step_samples, dtype=np.complex64)
+        self._pieces: list[npt.NDArray[np.complex64]] = []
         self._filled = 0
         self._tainted = False
         self._clipped = 0
@@ -142,20 +142,27 @@ class Detector:
         ``flagged`` marks samples taken while the receiver was faulty: every step containing
         any of them is ``unknown``, and so is every step in which at least
         :data:`CLIPPED_FRACTION` of the I/Q components sit at full scale (+-1: an overloaded ADC).
+
+        ``samples`` (contiguous) are transformed as they come and not copied: the detector keeps
+        a reference to them until their step is judged (for the DRM test), so they must not
+        change until then (:class:`~monitor.iq.IQBlock` samples are read-only).
         """
         results: list[StepResult] = []
+        step = self.step_samples
         pos = 0
         while pos < samples.size:
-            take = min(samples.size - pos, self._buffer.size - self._filled)
+            take = min(samples.size - pos, step - self._filled)
             chunk = samples[pos : pos + take]
-            self._buffer[self._filled : self._filled + take] = chunk
             parts = chunk.view(np.float32)
             if parts.size and (parts.max() >= 1.0 or parts.min() <= -1.0):
                 self._clipped += int(np.count_nonzero(np.abs(parts) >= 1.0))
-            self._filled += take
             self._tainted |= flagged
+            if not self._tainted:  # a step already unknown needs no spectra
+                self._spectrometer.feed(chunk)
+                self._pieces.append(chunk)
+            self._filled += take
             pos += take
-            if self._filled == self._buffer.size:
+            if self._filled == step:
                 results.append(self._finish_step())
         return results
 
@@ -164,25 +171,34 @@ class Detector:
         self._filled = 0
         self._tainted = False
         self._clipped = 0
+        self._pieces = []
+        self._spectrometer.reset()
 
     def _finish_step(self) -> StepResult:
         index = self._steps
         self._steps += 1
-        tainted = self._tainted or self._clipped >= CLIPPED_FRACTION * 2 * self._buffer.size
-        self.discard()
+        tainted = self._tainted or self._clipped >= CLIPPED_FRACTION * 2 * self.step_samples
         if tainted:
+            self.discard()
             return StepResult(index, Verdicts.unknown(len(self.plan)), None, float("nan"))
-        return StepResult(index, *self._judge(self._buffer))
+        spectra = self._spectrometer.finish()
+        pieces = self._pieces
+        self.discard()
+        return StepResult(index, *self._judge(spectra, pieces))
 
-    def _judge(self, samples: npt.NDArray[np.complex64]) -> tuple[Verdicts, ChannelFeatures, float]:
+    def _judge(
+        self, spectra: StepSpectra, pieces: list[npt.NDArray[np.complex64]]
+    ) -> tuple[Verdicts, ChannelFeatures, float]:
+        """Verdicts, features and floor (dB) of a step from its spectra and its samples (in
+        ``pieces``, joined only when a channel needs the DRM test)."""
         plan = self.plan
-        spectra = self._spectrometer.process(samples)
         block_floor = fcme_floor(spectra.psd, plan.floor_blocks, spectra.frames)
         floor = floor_per_bin(block_floor, plan.floor_blocks, plan.nfft)
         features = compute_features(spectra, plan, floor, self.step_duration_s)
         candidates = np.flatnonzero(drm_candidates(features, self._floor_observable))
         if candidates.size:
             offsets = plan.frequencies_hz[candidates] - plan.center_hz
+            samples = np.concatenate(pieces)
             base, rate = extract_baseband(samples, plan.sample_rate_hz, offsets.astype(float))
             features.cp_score[candidates] = cp_scores(base, rate)
         self._remember(features)

@@ -280,10 +280,12 @@ def compute_features(
         spectra.carrier_series[:, lit], plan.raster_offset_hz[lit], step_s, coarse_hz[lit]
     )
     null = flatness_null(spectra.frames)
-    flatness = _flatness(side) / null
+    side_log = np.log(np.maximum(side, 1e-30))  # for the flatness of the sidebands and halves
+    flatness = _flatness(side, side_log) / null
     half = side.shape[1] // 2
     low, high = side[:, :half], side[:, half:]
-    sk = spectra.sk[bins][:, side_cols].mean(axis=1)
+    side_sk = spectra.sk[bins][:, side_cols]
+    sk = side_sk.mean(axis=1)
 
     excess = np.maximum(psd - noise, 0.0)
     cols = np.arange(bins.shape[1]) - centre
@@ -299,7 +301,7 @@ def compute_features(
         (excess[:, inner].mean(axis=1) + 0.1 * noise_mean)
         / (excess[:, outer].mean(axis=1) + 0.1 * noise_mean)
     )
-    lines = _steady_lines(side, side_noise, spectra.sk[bins][:, side_cols], side_median)
+    lines = _steady_lines(side, side_noise, side_sk, side_median)
     side_excess = excess[:, side_cols]
     top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
@@ -316,8 +318,11 @@ def compute_features(
     )
 
     power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
-    # channels along rows: each channel's frames contiguous for the diff and the median
-    jitter_db = _row_medians(np.abs(np.diff(np.ascontiguousarray(_db(power).T), axis=1)))
+    # channels along rows: each channel's frames contiguous for the diff and the median (power
+    # is clipped already: no _db)
+    level_db = np.log10(power.T, order="C")
+    level_db *= 10.0
+    jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1)))
     rate, corr, span, jump = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
@@ -343,8 +348,8 @@ def compute_features(
         cp_score=nan,
         plateau_low_db=_db(_row_medians(low) / _row_medians(side_noise[:, :half])),
         plateau_high_db=_db(_row_medians(high) / _row_medians(side_noise[:, half:])),
-        flatness_low=_flatness(low) / null,
-        flatness_high=_flatness(high) / null,
+        flatness_low=_flatness(low, side_log[:, :half]) / null,
+        flatness_high=_flatness(high, side_log[:, half:]) / null,
         sideband_peak_db=_db((side / side_noise).max(axis=1)),
         line_share=np.where(has_carrier, line_share, 0.0),
         skirt_db=skirt_db,
@@ -382,10 +387,11 @@ def _periodicity(power: Array, frame_rate_hz: float) -> Array:
     return np.asarray(strongest / np.maximum(total, 1e-30), dtype=np.float64)
 
 
-def _flatness(values: Array) -> Array:
-    """Geometric over arithmetic mean along the last axis."""
+def _flatness(values: Array, logs: Array) -> Array:
+    """Geometric over arithmetic mean along the last axis, from the values and their natural
+    logs (of the values clipped at 1e-30)."""
     return np.asarray(
-        np.exp(np.log(np.maximum(values, 1e-30)).mean(axis=1)) / values.mean(axis=1),
+        np.exp(logs.mean(axis=1)) / values.mean(axis=1),
         dtype=np.float64,
     )
 
@@ -483,9 +489,7 @@ def _ridge(
     """
     cols = spectra.ridge_col
     m = cols.shape[0]
-    # each (pair, channel)'s peak bin by one flat take: 2-D fancy indexing is several times slower
-    flat = cols + plan.channel_bins.shape[1] * np.arange(len(plan))
-    peak_floor = 2 * floor[np.take(plan.channel_bins, flat)]  # frame pairs
+    peak_floor = 2 * floor[plan.channel_bins[:, 0] + cols]  # frame pairs; a channel's bins run on
     prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
     prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
     weight = prominent.astype(np.float64)

@@ -250,22 +250,45 @@ class Tracker:
         return closed
 
     def _segments(self, channels: npt.NDArray[np.intp], ends: list[datetime]) -> list[Segment]:
-        """The open segments of ``channels``, ended at ``ends`` (one per channel)."""
+        """The open segments of ``channels``, ended at ``ends`` (one per channel).
+
+        Everything per channel is gathered as Python lists first: indexing numpy arrays one
+        scalar at a time cost more than the segments themselves.
+        """
         if not channels.size:
             return []
         run = self._run
         medians = run.medians(channels).tolist()
+        confidence = (run.confidence[channels] / np.maximum(run.count[channels], 1)).tolist()
         return [
-            self._segment(int(ch), end, values)
-            for ch, end, values in zip(channels, ends, medians, strict=True)
+            self._segment(frequency, start, end, STATES[state], jammer, conf, rule, values)
+            for frequency, start, end, state, jammer, conf, rule, values in zip(
+                self.frequencies_hz[channels].tolist(),
+                self._start[channels].tolist(),
+                ends,
+                self._state[channels].tolist(),
+                run.votes[channels].argmax(axis=1).tolist(),
+                confidence,
+                run.rules[channels].argmax(axis=1).tolist(),
+                medians,
+                strict=True,
+            )
         ]
 
-    def _segment(self, ch: int, end: datetime, medians: list[float]) -> Segment:
-        """The open segment of channel ``ch``, ended at ``end``, with its feature medians."""
-        run = self._run
-        state = STATES[int(self._state[ch])]
-        jammer = JAMMER_TYPES[int(run.votes[ch].argmax())] if state == "jammed" else None
-        count = max(int(run.count[ch]), 1)
+    def _segment(
+        self,
+        frequency_hz: int,
+        start: int,
+        end: datetime,
+        state: State,
+        jammer: int,
+        confidence: float,
+        rule: int,
+        medians: list[float],
+    ) -> Segment:
+        """One open segment: its channel, first step, end, state, most voted jammer type, mean
+        confidence, most used rule (indices into :data:`JAMMER_TYPES` and :data:`RULES`) and
+        feature medians."""
         metrics = {
             name: round(v, 3)
             for name, v in zip(FEATURE_NAMES, medians, strict=True)
@@ -273,13 +296,13 @@ class Tracker:
         }
         snr = metrics.get("snr_db") if state != "unknown" else None
         return Segment(
-            frequency_hz=int(self.frequencies_hz[ch]),
-            start=self._times[int(self._start[ch])],
+            frequency_hz=frequency_hz,
+            start=self._times[start],
             end=end,
             state=state,
-            jammer=jammer,
-            confidence=round(float(run.confidence[ch]) / count, 3),
+            jammer=JAMMER_TYPES[jammer] if state == "jammed" else None,
+            confidence=round(confidence, 3),
             snr_db=None if snr is None else round(snr, 1),
             metrics=metrics,
-            rule=RULES[int(run.rules[ch].argmax())].name,
+            rule=RULES[rule].name,
         )

@@ -176,3 +176,19 @@ def test_skirt_bins_lie_just_outside_the_channel_and_set_the_neighbours_carrier_
     assert not valid[0]
     assert not valid[-1]
     assert valid[1:-1].all()
+
+
+def test_spectra_do_not_depend_on_how_the_samples_are_fed() -> None:
+    plan = ChannelPlan.for_tuning(6e6, 250_000.0)
+    spec = StepSpectrometer(plan, 37)  # odd, and not a whole number of chunks
+    rng = np.random.default_rng(4)
+    samples = as_c64(white(spec.step_samples, rng, 1e-4))
+    whole = spec.process(samples)
+    cuts = np.sort(rng.integers(0, samples.size, size=12))  # frame pieces, empty pieces too
+    for piece in np.split(samples, cuts):
+        spec.feed(piece)
+    fed = spec.finish()
+    for name in ("psd", "sk", "channel_power", "ridge_col", "ridge_power", "carrier_series"):
+        assert np.array_equal(getattr(fed, name), getattr(whole, name)), name
+    with pytest.raises(ValueError, match="overrun"):
+        spec.feed(np.zeros(spec.step_samples + 1, dtype=np.complex64))

@@ -353,6 +353,54 @@ def _tune_scenes_round_5() -> list[SceneSpec]:
             ],
             {"site": "quiet_rural"},
         ),
+        *_tune_scenes_round_6(),
+    ]
+
+
+def _tune_scenes_round_6() -> list[SceneSpec]:
+    """Tune scenes added in round 6, before its changes: swept and keyed jammers over the
+    ranges of domain.md 1.8 (sweeps of 2-10 s over 10-16 kHz, sawtooth and triangle, fading;
+    pulse trains at 30-400 Hz, duty 10-40 %)."""
+    return [
+        SceneSpec(
+            "31 m sweeps of every shape",
+            "tune",
+            15,
+            9_900_000.0,
+            [
+                _jam("jam_sweep", 9_830_000, -72, span_hz=12_000, period_s=3.0),
+                _jam(
+                    "jam_sweep", 9_870_000, -74, span_hz=16_000, period_s=7.0, waveform="triangle"
+                ),
+                _jam(
+                    "jam_sweep",
+                    9_930_000,
+                    -70,
+                    span_hz=10_000,
+                    period_s=2.0,
+                    waveform="triangle",
+                    propagation="MM",
+                ),
+                _jam("jam_sweep", 9_965_000, -78, span_hz=14_000, period_s=10.0),
+                _am(9_990_000, -63, programme="music", propagation="MQ"),
+            ],
+        ),
+        SceneSpec(
+            "41 m pulses of every rate",
+            "tune",
+            16,
+            7_550_000.0,
+            [
+                _jam("jam_pulse", 7_480_000, -70, prf_hz=30.0, duty=0.15),
+                _jam("jam_pulse", 7_505_000, -72, prf_hz=90.0, duty=0.3, propagation="MM"),
+                _jam("jam_pulse", 7_535_000, -69, prf_hz=180.0, duty=0.25),
+                _jam("jam_pulse", 7_570_000, -73, prf_hz=250.0, duty=0.4),
+                _jam("jam_pulse", 7_600_000, -71, prf_hz=400.0, duty=0.1, rise_s=5e-5),
+                _am(7_625_000, -62, programme="speech", propagation="MQ"),
+            ],
+            {"atmospherics": {"rate_hz": 1.0, "level_db": 18.0}},
+            ("impulses",),
+        ),
     ]
 
 

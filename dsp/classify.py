@@ -306,15 +306,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def ridge_seen(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
-    """Channels crossed in this step by a ridge moving steadily over at least 1 kHz."""
+def ridge_moving(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
+    """Channels holding a ridge that moves steadily at a sweep's rate, however short."""
     f = features
     return np.asarray(
         (np.abs(f.sweep_corr) >= SWEEP_CORR_MIN)
         & (np.abs(f.sweep_rate_hz_s) >= SWEEP_RATE_MIN_HZ_S)
-        & (f.sweep_span_hz >= SWEEP_SPAN_MIN_HZ)
         & (f.sweep_jump_hz <= SWEEP_JUMP_MAX * f.sweep_span_hz)
     )
+
+
+def ridge_seen(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
+    """Channels crossed in this step by a ridge moving steadily over at least 1 kHz."""
+    return np.asarray(ridge_moving(features) & (features.sweep_span_hz >= SWEEP_SPAN_MIN_HZ))
 
 
 def has_carrier(features: ChannelFeatures) -> npt.NDArray[np.bool_]:

@@ -14,12 +14,20 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dsp.classify import CARRIER_STEPS, Verdicts, classify, drm_candidates, ridge_seen
+from dsp.classify import (
+    CARRIER_STEPS,
+    Verdicts,
+    classify,
+    drm_candidates,
+    ridge_moving,
+    ridge_seen,
+)
 from dsp.drm import cp_scores, extract_baseband
 from dsp.features import FINE_LINES_KEPT, ChannelFeatures, compute_features
 from dsp.floor import fcme_floor, floor_per_bin
-from dsp.plan import ChannelPlan
+from dsp.plan import CHANNEL_HALF_WIDTH_HZ, ChannelPlan
 from dsp.spectrum import StepSpectra, StepSpectrometer
+from dsp.vocabulary import CHANNEL_RASTER_HZ
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +213,23 @@ class Detector:
         floor_db = float(10 * np.log10(np.median(block_floor)))
         return classify(features, plan.frequencies_hz), features, floor_db
 
+    def _swept(
+        self, features: ChannelFeatures, held: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.bool_]:
+        """Channels a sweep crossed in this step: where a ridge was seen, and the raster
+        neighbours that a sweep's ridge reaches into, from a channel where it was seen or where
+        a sweep is ``held`` and the ridge moves on (a sweep's span ending 0.5-4.5 kHz inside a
+        channel crosses it too briefly, or turns in it, for a line of its own)."""
+        ridge = ridge_seen(features)
+        source = ridge | (held & ridge_moving(features))
+        extent = np.where(source[:, None], features.ridge_extent_hz, np.nan)
+        reach_hz = CHANNEL_RASTER_HZ - CHANNEL_HALF_WIDTH_HZ
+        next_door = np.diff(self.plan.frequencies_hz) == CHANNEL_RASTER_HZ
+        reached = ridge.copy()
+        reached[1:] |= next_door & (extent[:-1, 1] >= reach_hz)
+        reached[:-1] |= next_door & (extent[1:, 0] <= -reach_hz)
+        return reached
+
     def _remember(self, features: ChannelFeatures) -> None:
         """Fill the features that compare with earlier steps, and update that memory.
 
@@ -228,7 +253,8 @@ class Detector:
             apart &= (np.abs(lines[:, :, None] - before[:, None, :]) <= CARRIER_REPEAT_HZ).any(2)
         features.persistent_carriers[:] = apart.sum(axis=1)
         self._lines = [*self._lines[1:], lines.copy()]
-        ridge = ridge_seen(features)
+        held = now - self._ridge_last <= SWEEP_HOLD_FACTOR * self._sweep_period_s
+        ridge = self._swept(features, held)
         starts = ridge & ~self._ridge
         seen_before = starts & np.isfinite(self._ridge_run_start)
         self._sweep_period_s[seen_before] = np.clip(

@@ -123,15 +123,19 @@ class ChannelFeatures:
         (seen directly or aliased) puts most of it in one line, fading and programme spread it
         (about 0.1 for a random sequence of 125 frames).
     sweep_rate_hz_s
-        Slope of the least-squares line through the per-frame peak frequencies.
+        Slope of the least-squares line through the per-frame peak frequencies (of the whole
+        step or of the half of it where the line fits best: a triangle sweep turns, a sawtooth
+        starts over).
     sweep_corr
-        Correlation of peak frequency with time over the frames with a prominent peak.
+        Correlation of peak frequency with time over the frames with a prominent peak (same
+        frames).
     sweep_span_hz
-        Range covered by the per-frame peak frequency.
+        Range covered by the per-frame peak frequency (same frames).
     sweep_jump_hz
         Largest change of the peak frequency between consecutive prominent frames: a sweep moves
         in small steps, a peak that jumps between two emissions (a data burst ending beside a
-        jammer) in one step as large as the span. Measured where ``|sweep_corr| >= 0.5``, else 0.
+        jammer) in one step as large as the span. Measured where ``|sweep_corr| >= 0.5``, else 0
+        (same frames).
     cp_score
         DRM cyclic-prefix score (see :mod:`dsp.drm`); NaN where it was not tested.
     plateau_low_db, plateau_high_db
@@ -171,6 +175,9 @@ class ChannelFeatures:
     profile_db
         The sideband spectrum itself, ``10 log10(excess + floor / 10)`` per sideband bin, shape
         ``(C, S)``: what :attr:`stationarity` compares (not a feature).
+    ridge_extent_hz
+        Lowest and highest prominent per-frame peak of the step, as offsets from the raster in
+        Hz, shape ``(C, 2)``, NaN where none: where a sweep's ridge reaches (not a feature).
     """
 
     snr_db: Array
@@ -206,6 +213,7 @@ class ChannelFeatures:
     stationarity: Array
     carrier_lines_hz: npt.NDArray[np.float64] = field(repr=False)
     profile_db: npt.NDArray[np.float64] = field(repr=False)
+    ridge_extent_hz: npt.NDArray[np.float64] = field(repr=False)
 
     def row(self, index: int) -> dict[str, float]:
         """All features of one channel, by name."""
@@ -217,7 +225,9 @@ class ChannelFeatures:
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(
-    f.name for f in fields(ChannelFeatures) if f.name not in ("profile_db", "carrier_lines_hz")
+    f.name
+    for f in fields(ChannelFeatures)
+    if f.name not in ("profile_db", "carrier_lines_hz", "ridge_extent_hz")
 )
 """Names of the features, in the column order of :meth:`ChannelFeatures.matrix`."""
 
@@ -323,7 +333,7 @@ def compute_features(
     level_db = np.log10(power.T, order="C")
     level_db *= 10.0
     jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1)))
-    rate, corr, span, jump = _ridge(spectra, plan, floor, step_s)
+    rate, corr, span, jump, ridge_extent = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
         snr_db=snr_db,
@@ -359,6 +369,7 @@ def compute_features(
         stationarity=nan.copy(),
         carrier_lines_hz=lines_hz,
         profile_db=_db(side_excess + 0.1 * side_noise),
+        ridge_extent_hz=ridge_extent,
     )
 
 
@@ -481,22 +492,50 @@ def _steady_lines(side: Array, side_noise: Array, side_sk: Array, side_median: A
 
 def _ridge(
     spectra: StepSpectra, plan: ChannelPlan, floor: Array, step_s: float
-) -> tuple[Array, Array, Array, Array]:
+) -> tuple[Array, Array, Array, Array, Array]:
     """Least-squares line through the per-frame peak bins (ridge tracking, domain.md 4.9).
 
     Frames count where their peak is prominent and away from the carrier bins, so a steady
-    carrier never forms a ridge; a swept tone gives a high correlation and a large slope.
+    carrier never forms a ridge; a swept tone gives a high correlation and a large slope. The
+    line is fitted to the whole step and to each half of it, and the best fit (highest
+    ``|corr|``) is kept: a triangle sweep turning inside the channel, or a sawtooth starting
+    over, draws a V or a jump across the step but a straight line in one of its halves.
+
+    Returns rate, corr, span and jump of the kept fit, and the lowest and highest prominent
+    peak over the whole step as offsets from the raster in Hz, shape ``(C, 2)`` (NaN where none).
     """
     cols = spectra.ridge_col
     m = cols.shape[0]
     peak_floor = 2 * floor[plan.channel_bins[:, 0] + cols]  # frame pairs; a channel's bins run on
     prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
     prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
+    t = np.arange(m, dtype=np.float64)[:, None] * (step_s / m)
+    f = cols.astype(np.float64) * plan.bin_hz
+    fits = [_line_fit(t[part], f[part], prominent[part]) for part in _ridge_parts(m)]
+    best = np.argmax(np.abs(np.stack([fit[1] for fit in fits])), axis=0)
+    rate, corr, span, jump = (np.choose(best, [fit[k] for fit in fits]) for k in range(4))
+    high = np.where(prominent, f, -np.inf).max(axis=0, initial=-np.inf)
+    low = np.where(prominent, f, np.inf).min(axis=0, initial=np.inf)
+    raster_hz = plan.carrier_col * plan.bin_hz
+    extent = np.stack([low, high], axis=1) - raster_hz
+    extent[~prominent.any(axis=0)] = np.nan
+    return rate, corr, span, jump, extent
+
+
+def _ridge_parts(frames: int) -> list[slice]:
+    """The whole step and each half of it, as slices of the frame pairs."""
+    half = frames // 2
+    return [slice(0, frames), slice(0, half), slice(half, frames)]
+
+
+def _line_fit(
+    t: Array, f: Array, prominent: npt.NDArray[np.bool_]
+) -> tuple[Array, Array, Array, Array]:
+    """Rate, correlation, span and largest jump of the prominent points of ``f`` over ``t``
+    (frame pairs x channels); 0 where fewer than 6 points or no spread."""
     weight = prominent.astype(np.float64)
     count = weight.sum(axis=0)
     safe = np.maximum(count, 1.0)
-    t = np.arange(m, dtype=np.float64)[:, None] * (step_s / m)
-    f = cols.astype(np.float64) * plan.bin_hz
     mean_t = (weight * t).sum(axis=0) / safe
     mean_f = (weight * f).sum(axis=0) / safe
     dt, df = t - mean_t, f - mean_f
@@ -506,10 +545,10 @@ def _ridge(
     enough = (count >= 6) & (var_t > 0) & (var_f > 0)
     rate = np.where(enough, cov / np.where(var_t > 0, var_t, 1.0), 0.0)
     corr = np.where(enough, cov / np.sqrt(np.where(enough, var_t * var_f, 1.0)), 0.0)
-    high = np.where(prominent, f, -np.inf).max(axis=0)
-    low = np.where(prominent, f, np.inf).min(axis=0)
+    high = np.where(prominent, f, -np.inf).max(axis=0, initial=-np.inf)
+    low = np.where(prominent, f, np.inf).min(axis=0, initial=np.inf)
     span = np.where(count > 0, high - low, 0.0)
-    jump = np.zeros(len(plan))
+    jump = np.zeros(f.shape[1])
     lined = np.flatnonzero(np.abs(corr) >= RIDGE_JUMP_CORR_MIN)
     if lined.size:
         jump[lined] = _largest_jump(f[:, lined], prominent[:, lined])

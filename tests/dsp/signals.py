@@ -114,3 +114,12 @@ def pulses(
 def as_c64(x: npt.NDArray[np.complexfloating]) -> Complex:
     """complex64 copy."""
     return np.asarray(x, dtype=np.complex64)
+
+
+def triangle_sweep(
+    n: int, rate_hz: float, low_hz: float, span_hz: float, period_s: float, amplitude: float
+) -> npt.NDArray[np.complex128]:
+    """A tone swept up over ``span_hz`` from ``low_hz`` and back down, every ``period_s``."""
+    phase = (times(n, rate_hz) / period_s) % 1.0
+    inst = low_hz + span_hz * (1.0 - np.abs(2.0 * phase - 1.0))
+    return np.asarray(amplitude * np.exp(2j * np.pi * np.cumsum(inst) / rate_hz), np.complex128)

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify
+from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify, ridge_seen
 from dsp.detector import Detector, StepResult
 from dsp.features import ChannelFeatures
 from tests.dsp.signals import (
@@ -223,6 +223,22 @@ def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]])
     assert round(SPILL_MIN_DB, 2) == 4.77
     assert _rule_of(_edited(features, ch, snr_db=4.6, **one_sided), det, 5_990_000) == "occupied"
     assert _rule_of(_edited(features, ch, snr_db=5.0, **one_sided), det, 5_990_000) == "spill"
+
+
+def test_a_sweep_reaching_into_a_channel_sweeps_it() -> None:
+    """A sawtooth over +4..+16 kHz reaches 0.5 kHz into the channel at the centre (+-4.5 kHz):
+    too briefly for a ridge of its own there, but its ridge in the next channel reaches it."""
+    n = int(7 * RATE)
+    x = sweep(n, RATE, 4_000.0, 12_000.0, 3.0, 3e-3) + white(n, np.random.default_rng(4), 1e-6)
+    det = Detector(CENTER, RATE)
+    results = det.push(as_c64(x))
+    swept = [r.name for r in RULES].index("sweep")
+    touched, beyond = (
+        int(np.flatnonzero(det.plan.frequencies_hz == f)[0]) for f in (6_000_000, 5_995_000)
+    )
+    assert not any(ridge_seen(r.features)[touched] for r in results if r.features is not None)
+    assert all(int(r.verdicts.rule[touched]) == swept for r in results)
+    assert not any(int(r.verdicts.rule[beyond]) == swept for r in results)
 
 
 def test_a_stopped_sweeper_releases_its_channels_at_once() -> None:

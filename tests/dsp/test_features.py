@@ -17,6 +17,7 @@ from tests.dsp.signals import (
     pulses,
     speech_audio,
     sweep,
+    triangle_sweep,
     white,
 )
 
@@ -130,6 +131,21 @@ def test_sweep_ridge_rate_is_measured() -> None:
     ch = _channel(det, 5_970_000)  # the ridge crosses -34.5..-25.5 kHz between 1.1 and 2.9 s
     assert f.sweep_rate_hz_s[ch] == pytest.approx(5_000.0, rel=0.05)
     assert f.sweep_corr[ch] > 0.99
+
+
+def test_a_triangle_sweep_turning_inside_a_channel_is_a_ridge_in_half_the_step() -> None:
+    """Up 3.5 kHz in 0.5 s and down again: a V over the step (no line fits it), a straight
+    line in each half."""
+    n = _n(3)
+    det, f = _features(triangle_sweep(n, RATE, 30_500.0, 3_500.0, 1.0, 3e-3))
+    ch = _channel(det, 6_030_000)
+    assert abs(f.sweep_corr[ch]) > 0.95
+    assert abs(f.sweep_rate_hz_s[ch]) == pytest.approx(7_000.0, rel=0.1)
+    assert f.sweep_span_hz[ch] > 2_500
+    assert ridge_seen(f)[ch]
+    low, high = f.ridge_extent_hz[ch]
+    assert low == pytest.approx(500.0, abs=300.0)
+    assert high == pytest.approx(4_000.0, abs=300.0)
 
 
 def test_pulses_make_the_envelope_jump() -> None:

@@ -499,60 +499,100 @@ def _ridge(
     carrier never forms a ridge; a swept tone gives a high correlation and a large slope. The
     line is fitted to the whole step and to each half of it, and the best fit (highest
     ``|corr|``) is kept: a triangle sweep turning inside the channel, or a sawtooth starting
-    over, draws a V or a jump across the step but a straight line in one of its halves.
+    over, draws a V or a jump across the step but a straight line in one of its halves. Only
+    channels with a prominent peak are fitted (most have none), from the weighted moments of
+    each half (the whole step's are their sums).
 
     Returns rate, corr, span and jump of the kept fit, and the lowest and highest prominent
     peak over the whole step as offsets from the raster in Hz, shape ``(C, 2)`` (NaN where none).
     """
     cols = spectra.ridge_col
-    m = cols.shape[0]
+    m, chans = cols.shape
     peak_floor = 2 * floor[plan.channel_bins[:, 0] + cols]  # frame pairs; a channel's bins run on
     prominent = spectra.ridge_power >= 10 ** (RIDGE_MIN_DB / 10) * peak_floor
     prominent &= np.abs(cols - plan.carrier_col) > CARRIER_GUARD_BINS
+    rate, corr, span, jump = (np.zeros(chans) for _ in range(4))
+    extent = np.full((chans, 2), np.nan)
+    seen = np.flatnonzero(prominent.any(axis=0))
+    if not seen.size:
+        return rate, corr, span, jump, extent
+    on = prominent[:, seen]
     t = np.arange(m, dtype=np.float64)[:, None] * (step_s / m)
-    f = cols.astype(np.float64) * plan.bin_hz
-    fits = [_line_fit(t[part], f[part], prominent[part]) for part in _ridge_parts(m)]
+    f = (cols[:, seen] - plan.carrier_col).astype(np.float64) * plan.bin_hz  # from the raster
+    half = m // 2
+    parts = [_Moments.of(t[:half], f[:half], on[:half]), _Moments.of(t[half:], f[half:], on[half:])]
+    fits = [fit.line() for fit in (parts[0] + parts[1], *parts)]
     best = np.argmax(np.abs(np.stack([fit[1] for fit in fits])), axis=0)
-    rate, corr, span, jump = (np.choose(best, [fit[k] for fit in fits]) for k in range(4))
-    high = np.where(prominent, f, -np.inf).max(axis=0, initial=-np.inf)
-    low = np.where(prominent, f, np.inf).min(axis=0, initial=np.inf)
-    raster_hz = plan.carrier_col * plan.bin_hz
-    extent = np.stack([low, high], axis=1) - raster_hz
-    extent[~prominent.any(axis=0)] = np.nan
+    rate[seen], corr[seen], span[seen] = (
+        np.choose(best, [fit[k] for fit in fits]) for k in range(3)
+    )
+    lined = np.flatnonzero(np.abs(corr[seen]) >= RIDGE_JUMP_CORR_MIN)
+    if lined.size:
+        frames = [slice(0, m), slice(0, half), slice(half, m)]
+        for choice, rows in enumerate(frames):
+            which = lined[best[lined] == choice]
+            if which.size:
+                jump[seen[which]] = _largest_jump(f[rows, which], on[rows, which])
+    low = np.where(on, f, np.inf).min(axis=0)
+    high = np.where(on, f, -np.inf).max(axis=0)
+    extent[seen] = np.stack([low, high], axis=1)
     return rate, corr, span, jump, extent
 
 
-def _ridge_parts(frames: int) -> list[slice]:
-    """The whole step and each half of it, as slices of the frame pairs."""
-    half = frames // 2
-    return [slice(0, frames), slice(0, half), slice(half, frames)]
+@dataclass(frozen=True, slots=True)
+class _Moments:
+    """Weighted moments of the prominent ridge points of some frames, per channel."""
 
+    n: Array
+    t: Array
+    f: Array
+    tt: Array
+    ff: Array
+    tf: Array
+    low: Array
+    high: Array
 
-def _line_fit(
-    t: Array, f: Array, prominent: npt.NDArray[np.bool_]
-) -> tuple[Array, Array, Array, Array]:
-    """Rate, correlation, span and largest jump of the prominent points of ``f`` over ``t``
-    (frame pairs x channels); 0 where fewer than 6 points or no spread."""
-    weight = prominent.astype(np.float64)
-    count = weight.sum(axis=0)
-    safe = np.maximum(count, 1.0)
-    mean_t = (weight * t).sum(axis=0) / safe
-    mean_f = (weight * f).sum(axis=0) / safe
-    dt, df = t - mean_t, f - mean_f
-    var_t = (weight * dt * dt).sum(axis=0)
-    var_f = (weight * df * df).sum(axis=0)
-    cov = (weight * dt * df).sum(axis=0)
-    enough = (count >= 6) & (var_t > 0) & (var_f > 0)
-    rate = np.where(enough, cov / np.where(var_t > 0, var_t, 1.0), 0.0)
-    corr = np.where(enough, cov / np.sqrt(np.where(enough, var_t * var_f, 1.0)), 0.0)
-    high = np.where(prominent, f, -np.inf).max(axis=0, initial=-np.inf)
-    low = np.where(prominent, f, np.inf).min(axis=0, initial=np.inf)
-    span = np.where(count > 0, high - low, 0.0)
-    jump = np.zeros(f.shape[1])
-    lined = np.flatnonzero(np.abs(corr) >= RIDGE_JUMP_CORR_MIN)
-    if lined.size:
-        jump[lined] = _largest_jump(f[:, lined], prominent[:, lined])
-    return rate, corr, span, jump
+    @classmethod
+    def of(cls, t: Array, f: Array, on: npt.NDArray[np.bool_]) -> _Moments:
+        """Moments of the points ``f`` (frames x channels, Hz) at ``t`` (frames x 1, s) where
+        ``on``."""
+        w = on.astype(np.float64)
+        wt, wf = w * t, w * f
+        return cls(
+            n=w.sum(axis=0),
+            t=wt.sum(axis=0),
+            f=wf.sum(axis=0),
+            tt=(wt * t).sum(axis=0),
+            ff=(wf * f).sum(axis=0),
+            tf=(wt * f).sum(axis=0),
+            low=np.where(on, f, np.inf).min(axis=0, initial=np.inf),
+            high=np.where(on, f, -np.inf).max(axis=0, initial=-np.inf),
+        )
+
+    def __add__(self, other: _Moments) -> _Moments:
+        return _Moments(
+            self.n + other.n,
+            self.t + other.t,
+            self.f + other.f,
+            self.tt + other.tt,
+            self.ff + other.ff,
+            self.tf + other.tf,
+            np.minimum(self.low, other.low),
+            np.maximum(self.high, other.high),
+        )
+
+    def line(self) -> tuple[Array, Array, Array]:
+        """Rate (Hz/s), correlation and span (Hz) of the least-squares line; 0 where fewer
+        than 6 points or no spread."""
+        safe = np.maximum(self.n, 1.0)
+        var_t = self.tt - self.t * self.t / safe
+        var_f = self.ff - self.f * self.f / safe
+        cov = self.tf - self.t * self.f / safe
+        enough = (self.n >= 6) & (var_t > 0) & (var_f > 0)
+        rate = np.where(enough, cov / np.where(enough, var_t, 1.0), 0.0)
+        corr = np.where(enough, cov / np.sqrt(np.where(enough, var_t * var_f, 1.0)), 0.0)
+        span = np.where(self.n > 0, self.high - self.low, 0.0)
+        return rate, corr, span
 
 
 def _largest_jump(f: Array, prominent: npt.NDArray[np.bool_]) -> Array:

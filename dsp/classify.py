@@ -90,6 +90,15 @@ COMB_STATIONARITY_MIN = 0.85
 """A pulse train too fast to change the frame power shows as steady lines at multiples of its
 rate around a line at the raster that is not a clean peak (its neighbours are comb lines)."""
 
+DENSE_COMB_SK_MAX = 1.0
+DENSE_COMB_FLAT_MIN = 0.5
+DENSE_COMB_STATIONARITY_MIN = 0.9
+"""Keyed at 250-400 Hz, a train's comb lines sit 2-3 bins apart and merge: no line stands
+clear, but the sidebands are steady (SK <= 1: 0.7-0.9 measured in the round-6 tune scenes),
+spread over the channel (flatness 0.7-0.8 over its null) and repeat (stationarity 0.93-0.98).
+A keyed time-signal carrier is as steady, but its sidebands are no plateau (flatness 0.0 for
+the real recording of ../shared/iq), nor is a broadcast's programme steady."""
+
 NOISE_MIN_DB = 4.5
 """Channel power over the floor that a noise plateau needs to count as jamming: the truth of
 the simulator counts 3 dB of the jammer alone (4.8 dB of jammer plus noise), and a plateau
@@ -277,6 +286,16 @@ RULES: tuple[Rule, ...] = (
         f"(stationarity >= {COMB_STATIONARITY_MIN}): the spectrum of a fast keyed carrier",
     ),
     Rule(
+        "dense",
+        "jammed",
+        "pulse",
+        f"a line at the raster that is not a clean peak, power >= {PULSE_MIN_DB:.1f} dB, "
+        f"steady sidebands spread over the channel (SK <= {DENSE_COMB_SK_MAX}, flatness >= "
+        f"{DENSE_COMB_FLAT_MIN}) that repeat (stationarity >= {DENSE_COMB_STATIONARITY_MIN}): "
+        "the merged comb of a carrier keyed at hundreds of Hz",
+        lookback=1,
+    ),
+    Rule(
         "wide",
         "jammed",
         "noise",
@@ -438,6 +457,14 @@ def classify(
             & (f.lines >= COMB_LINES_MIN)
             & (stationarity >= COMB_STATIONARITY_MIN),
             (f.carrier_db - CARRIER_MIN_DB) / 20,
+        ),
+        "dense": (
+            (f.carrier_db >= CARRIER_MIN_DB)
+            & (f.snr_db >= PULSE_MIN_DB)
+            & (f.sk <= DENSE_COMB_SK_MAX)
+            & (f.flatness >= DENSE_COMB_FLAT_MIN)
+            & (stationarity >= DENSE_COMB_STATIONARITY_MIN),
+            (stationarity - DENSE_COMB_STATIONARITY_MIN) / (1 - DENSE_COMB_STATIONARITY_MIN),
         ),
         "wide": (
             carrier & (skirt >= SKIRT_MIN_DB) & (skirt >= f.sideband_db - SKIRT_BELOW_DB),

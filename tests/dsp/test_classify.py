@@ -225,6 +225,24 @@ def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]])
     assert _rule_of(_edited(features, ch, snr_db=5.0, **one_sided), det, 5_990_000) == "spill"
 
 
+def test_a_carrier_keyed_at_hundreds_of_hz_is_a_dense_comb() -> None:
+    """Keyed at 250 Hz (2.7 bins), the comb lines merge and the frame power hardly moves: no
+    `pulse` (jitter) nor `comb` (lines); steady, flat-ish sidebands that repeat are."""
+    rate = 96_000.0
+    n = int(4 * rate)
+    rng = np.random.default_rng(1)
+    x = pulses(n, rate, 30_000.0, 1.5e-3, prf_hz=250.0, duty=0.4) + white(n, rng, 1e-6)
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_030_000)[0])
+    judged = [r.features for r in results if r.features is not None]
+    assert all(f.jitter_db[ch] < 1.0 and f.lines[ch] < 2 for f in judged)
+    names = [RULES[int(r.verdicts.rule[ch])].name for r in results]
+    assert names[1:] == ["dense"] * (len(names) - 1), names
+    dense = RULES[[r.name for r in RULES].index("dense")]
+    assert (dense.state, dense.jammer) == ("jammed", "pulse")
+
+
 def test_a_sweep_reaching_into_a_channel_sweeps_it() -> None:
     """A sawtooth over +4..+16 kHz reaches 0.5 kHz into the channel at the centre (+-4.5 kHz):
     too briefly for a ridge of its own there, but its ridge in the next channel reaches it."""

@@ -358,9 +358,9 @@ def _tune_scenes_round_5() -> list[SceneSpec]:
 
 
 def _tune_scenes_round_6() -> list[SceneSpec]:
-    """Tune scenes added in round 6, before its changes: swept and keyed jammers over the
-    ranges of domain.md 1.8 (sweeps of 2-10 s over 10-16 kHz, sawtooth and triangle, fading;
-    pulse trains at 30-400 Hz, duty 10-40 %)."""
+    """Tune scenes added in round 6: swept and keyed jammers over the ranges of domain.md 1.8
+    (sweeps of 2-10 s over 10-16 kHz, sawtooth and triangle, fading; pulse trains at 30-400 Hz,
+    duty 10-40 %), written before its changes; a crowded, fading 13 m band, written after."""
     return [
         SceneSpec(
             "31 m sweeps of every shape",
@@ -400,6 +400,35 @@ def _tune_scenes_round_6() -> list[SceneSpec]:
             ],
             {"atmospherics": {"rate_hz": 1.0, "level_db": 18.0}},
             ("impulses",),
+        ),
+        SceneSpec(
+            "13 m crowded, fading",
+            "tune",
+            17,
+            21_750_000.0,
+            [
+                _am(21_670_000, -58, programme="music", propagation="MD"),
+                _jam("jam_noise", 21_670_000, -63, bandwidth_hz=10_500, texture="bubble"),
+                _am(21_690_000, -65, programme="speech", propagation="HM"),
+                _jam(
+                    "jam_sweep", 21_715_000, -73, span_hz=9_000, period_s=4.0, waveform="triangle"
+                ),
+                _jam("jam_pulse", 21_740_000, -72, prf_hz=150.0, duty=0.2, propagation="MD"),
+                _am(21_760_000, -61, programme="music", propagation="MM"),
+                _jam(
+                    "jam_program",
+                    21_760_000,
+                    -62,
+                    programme="speech",
+                    carriers=[{"offset_hz": -2}, {"offset_hz": 6, "level_db": -4}],
+                    propagation="MM",
+                ),
+                _jam("jam_tone", 21_790_000, -71, tone_hz=1_100.0, depth=0.6, propagation="MD"),
+                {"kind": "drm", "frequency_hz": 21_810_000, "level_dbm": -70, "propagation": "MM"},
+                _am(21_830_000, -47, programme="music"),
+            ],
+            {"impairments": {"dc_offset_dbfs": -40.0}},
+            ("adjacent", "dc spike"),
         ),
     ]
 

@@ -53,13 +53,14 @@ TONE_SK_MAX = 1.5
 jammers of the tune scenes); speech under a 10 Hz Doppler spread can put as much of its
 sideband power, as steadily, into the carrier's skirt, but with SK 1.1-6 (median 2.8)."""
 
-CARRIER_STEPS = 2
-"""Steps (this one and the one before) in which a co-channel carrier must be found on the same
+CARRIER_STEPS = 3
+"""Steps (this one and the ones before) in which a co-channel carrier must be found on the same
 frequency: programme jammers keep their offsets for minutes, while the maxima of a
-Doppler-spread carrier (F.1487 LD/MD/HM: 1-30 Hz spread) wander. With the tracker's two-step
-confirmation a programme window still needs the carriers in three consecutive steps, and its
-onset is found a step sooner than with three here (round-5 tune: recall 90.7 -> 92.4 %, one
-2 s false programme window on LD-faded speech)."""
+Doppler-spread carrier (F.1487 LD/MD/HM: 1-30 Hz spread) recur by chance in two steps now and
+then, rarely in three. Two were tried in rounds 5-6 (a programme window found a step sooner):
+tune F1 0.969 against 0.963, but false jammed on AM 0.9 % against 0.5 % (speech under 1 and 10 Hz
+Doppler spread read as programme jamming, and its neighbours as spill): too close to the 1 %
+bar."""
 
 PROGRAM_CARRIERS_MAX = 5
 """A programme jammer adds 1-3 carriers to its target's (tune scenes: 2-5 fine maxima in 95 %
@@ -135,6 +136,11 @@ SWEEP_RATE_MIN_HZ_S = 300.0
 SWEEP_SPAN_MIN_HZ = 1000.0
 """A ridge that moves steadily across at least 1 kHz: a programme carrier drifts < 10 Hz."""
 
+SWEEP_DWELL_MIN_S = 0.2
+"""A ridge must take this long to cover its span (span >= 0.2 s x rate): a sweep crosses a
+9 kHz channel in 0.45 s even at 20 kHz/s, while a peak of fading speech can fall 3 kHz in
+0.14 s (22 kHz/s, round-6 tune: `13 m crowded, fading`)."""
+
 SWEEP_JUMP_MAX = 0.5
 """Largest step of the ridge between consecutive frames, as a share of its span: a swept carrier
 moves by its rate times a frame; a peak jumping once between two emissions (a data burst ending
@@ -208,8 +214,8 @@ class Rule:
     text: str
     lookback: int = 0
     """Steps before this one that the rule's evidence covers too (it compared this step with
-    them: persistent carriers, a repeating spectrum); the tracker may start a jamming window
-    that much earlier (:func:`dsp.tracker.onset_lookback`)."""
+    them: persistent carriers, a repeating spectrum), at most one (the most the tracker can
+    start a jamming window earlier: :func:`dsp.tracker.onset_lookback`)."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -257,8 +263,8 @@ RULES: tuple[Rule, ...] = (
         "jammed",
         "program",
         f"two to {PROGRAM_CARRIERS_MAX} co-channel carriers within 20 dB, two of them on the "
-        "same frequencies in the previous step",
-        lookback=CARRIER_STEPS - 1,
+        f"same frequencies in each of the {CARRIER_STEPS - 1} previous steps",
+        lookback=1,
     ),
     Rule(
         "tone",
@@ -337,7 +343,12 @@ def ridge_moving(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
 
 def ridge_seen(features: ChannelFeatures) -> npt.NDArray[np.bool_]:
     """Channels crossed in this step by a ridge moving steadily over at least 1 kHz."""
-    return np.asarray(ridge_moving(features) & (features.sweep_span_hz >= SWEEP_SPAN_MIN_HZ))
+    f = features
+    return np.asarray(
+        ridge_moving(f)
+        & (f.sweep_span_hz >= SWEEP_SPAN_MIN_HZ)
+        & (f.sweep_span_hz >= SWEEP_DWELL_MIN_S * np.abs(f.sweep_rate_hz_s))
+    )
 
 
 def has_carrier(features: ChannelFeatures) -> npt.NDArray[np.bool_]:

@@ -155,7 +155,7 @@ class ChannelFeatures:
         where a skirt leaves the usable span, or where a carrier stands at a neighbour's raster
         (10 dB over the floor and 6 dB over that skirt): its lowest audio fills the skirt.
     persistent_carriers
-        Carriers of this step found again within 0.75 Hz in the previous step (set
+        Carriers of this step found again within 0.75 Hz in each of the two previous steps (set
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
         transmitters stay on their frequencies, while the maxima of a Doppler-spread carrier
         wander (and the strongest of several fading carriers changes).

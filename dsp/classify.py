@@ -214,8 +214,8 @@ class Rule:
     text: str
     lookback: int = 0
     """Steps before this one that the rule's evidence covers too (it compared this step with
-    them: persistent carriers, a repeating spectrum), at most one (the most the tracker can
-    start a jamming window earlier: :func:`dsp.tracker.onset_lookback`)."""
+    them: persistent carriers, a repeating spectrum): the tracker may start a jamming window
+    that much earlier (:func:`dsp.tracker.onset_lookback`)."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -264,7 +264,7 @@ RULES: tuple[Rule, ...] = (
         "program",
         f"two to {PROGRAM_CARRIERS_MAX} co-channel carriers within 20 dB, two of them on the "
         f"same frequencies in each of the {CARRIER_STEPS - 1} previous steps",
-        lookback=1,
+        lookback=CARRIER_STEPS - 1,
     ),
     Rule(
         "tone",

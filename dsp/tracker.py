@@ -41,15 +41,16 @@ def onset_lookback(
     """Steps to move the onset of a jamming run back from its first step, per channel.
 
     The rule behind the run's first ``jammed`` verdict may have compared the step with the
-    ``lookback`` steps before it (two steady co-channel carriers found in the previous step, a
+    ``lookback`` steps before it (two steady co-channel carriers found in the previous steps, a
     sideband spectrum repeating the previous one): the jammer was there in those steps too, and
     a jammer switched on at a step boundary is then found from that very step. The onset moves
-    back over each of those steps that was judged and not jammed, as long as the step before it
-    was judged too, so the segment it cuts into keeps a step of its own (a segment confirmed at
-    once, after an ``unknown`` step or as a tuning's first, starts at its first step; any other
-    needed two steps). That holds for one step back, which is all a rule claims today; reaching
-    further would need the tracker's segment starts, which the evidence recorder's onset watch
-    (the other caller) does not keep.
+    back one step if that step was judged and not jammed and the step before it was judged too;
+    further back only through an unbroken run of one judged state, the step before it included.
+    Either way the segment it cuts into keeps a step of its own, which the evidence recorder's
+    onset watch (the other caller, which does not keep the tracker's segments) relies on: a
+    segment confirmed at once (after an ``unknown`` step, or a tuning's first) starts at its
+    first step, any other needed two steps of its run, and a run of one state holds no
+    segment start but its first step.
 
     Parameters
     ----------
@@ -66,6 +67,11 @@ def onset_lookback(
     1
     >>> int(onset_lookback(np.array([1], dtype=np.int8), [signal])[0])  # the tuning's first
     0
+    >>> empty = np.array([0], dtype=np.int8)
+    >>> int(onset_lookback(np.array([2], dtype=np.int8), [signal, signal, signal])[0])
+    2
+    >>> int(onset_lookback(np.array([2], dtype=np.int8), [signal, empty, signal])[0])
+    1
     """
     back = np.zeros(lookback.shape, dtype=np.int64)
     open_ = np.ones(lookback.shape, dtype=bool)
@@ -73,7 +79,10 @@ def onset_lookback(
         if len(history) < n + 1:
             break
         step, before = history[-n], history[-n - 1]
-        open_ &= (step != JAMMED) & (step != UNKNOWN) & (before != UNKNOWN)
+        if n == 1:
+            open_ &= (step != JAMMED) & (step != UNKNOWN) & (before != UNKNOWN)
+        else:
+            open_ &= (step == history[-1]) & (before == history[-1])
         back[open_ & (lookback >= n)] = n
     return back
 

@@ -123,10 +123,17 @@ def test_channels_closing_together_keep_their_own_medians() -> None:
 
 
 def test_a_jamming_window_starts_where_its_first_verdicts_evidence_reaches_back() -> None:
-    """`program` compares this step's carriers with the previous step's: the jammer was there
-    then too, so the window starts a step before its first verdict."""
-    assert RULES[RULE["program"]].lookback == 1
-    assert _spans(_run("ssssppppss")) == [("signal", 0, 3), ("jammed", 3, 8), ("signal", 8, 10)]
+    """`program` compares this step's carriers with the two previous steps': the jammer was
+    there then too, so the window starts two steps before its first verdict (one, where the
+    steps before it are not one unbroken run)."""
+    assert RULES[RULE["program"]].lookback == 2
+    assert _spans(_run("ssssppppss")) == [("signal", 0, 2), ("jammed", 2, 8), ("signal", 8, 10)]
+    assert _spans(_run("sseesppppss")) == [
+        ("signal", 0, 2),
+        ("empty", 2, 4),
+        ("jammed", 4, 9),
+        ("signal", 9, 11),
+    ]
     assert _spans(_run("ssssjjjjss")) == [("signal", 0, 4), ("jammed", 4, 8), ("signal", 8, 10)]
 
 
@@ -143,6 +150,6 @@ def test_an_onset_never_moves_into_an_unknown_step_or_empties_a_segment() -> Non
     assert _spans(_run("upppss"))[:2] == [("unknown", 0, 1), ("jammed", 1, 4)]
 
 
-def test_no_rule_claims_more_than_one_step_back() -> None:
-    """`onset_lookback` keeps the segment it cuts into a step of its own only for one step."""
-    assert MAX_LOOKBACK_STEPS == 1
+def test_rules_claim_at_most_two_steps_back() -> None:
+    """The evidence recorder's ring holds the confirmation time plus this many steps."""
+    assert MAX_LOOKBACK_STEPS == 2

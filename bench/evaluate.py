@@ -2,13 +2,15 @@
 
 Two suites of scenes, each rendered at 250 kS/s and 2.048 MS/s by the project's simulator
 (``monitor.sim``): ``tune`` (49 m band, seeds 1-4; 41, 22 and 19 m, seeds 5-7, added in tuning
-round 4; 90, 11, 75 and 19 m, seeds 8-10 and 14, added in round 5) is what the thresholds were
-looked at on; ``held-out`` (other bands, levels, offsets, rates of keying and sweeping, other
-seeds) was never used to choose anything. Its scenes of seeds 11-12 had their totals read in
-earlier rounds; those of seeds 31-33 were written before round 4's tuning began, those of seeds
-41-42 after it ended, those of seeds 51-52 after round 5's ended. ``--detail`` lists every
-disagreement with the rule that decided, and every late onset: use it on ``tune`` only. Every
-scene is analysed through :func:`monitor.analysis.analyze_recording` (the same path as
+round 4; 90, 11, 75 and 19 m, seeds 8-10 and 14, added in round 5; 31, 41 and 13 m, seeds 15-17,
+added in round 6) is what the thresholds were looked at on; ``held-out`` (other bands, levels,
+offsets, rates of keying and sweeping, other seeds) was never tuned on: only its totals and its
+recall by jammer type were read, at the end of a round, and they chose what the next round
+worked on (with new tune scenes). Its scenes of seeds 11-12 had their totals read in earlier
+rounds; those of seeds 31-33 were written before round 4's tuning began, those of seeds 41-42
+after it ended, those of seeds 51-52 during round 5 (first run at its end). ``--detail`` lists
+every disagreement with the rule that decided, and every late onset: use it on ``tune`` only.
+Every scene is analysed through :func:`monitor.analysis.analyze_recording` (the same path as
 ``jamwatch analyze``) and compared with the simulator's ``.truth.csv``: the predicted state of a
 channel in second ``s`` is that of the segment holding ``s + 0.5``.
 
@@ -549,7 +551,8 @@ def _held_out_scenes_round_2() -> list[SceneSpec]:
 
 
 def _held_out_scenes_round_5_end() -> list[SceneSpec]:
-    """Held-out scenes written after round 5's tuning had ended (seeds 51-52); never tuned on."""
+    """Held-out scenes written during round 5 (seeds 51-52), first run at its end; never tuned
+    on."""
     return [
         SceneSpec(
             "25 m programme, noise and DRM",
@@ -835,7 +838,8 @@ def report(scores: dict[str, Score], elapsed_s: float) -> str:
         "The thresholds were chosen looking at the `tune` suite only; `held-out` was run, never",
         "tuned on. Its scenes of seeds 11-12 had their totals read in earlier rounds; those of",
         "seeds 31-33 were written before round 4 changed anything, those of seeds 41-42 after",
-        "round 4 ended, those of seeds 51-52 after round 5 ended (docs/detector.md).",
+        "round 4 ended, those of seeds 51-52 during round 5, first run at its end; rounds 5-7",
+        "read held-out totals and recall by jammer type at their ends only (docs/detector.md).",
         "",
         "Masked jammers (a definitional choice): the simulator's truth calls a channel jammed",
         "whenever the jammer alone is 3 dB over the noise, even under a much stronger broadcast.",

@@ -521,7 +521,8 @@ def _ridge(
     f = (cols[:, seen] - plan.carrier_col).astype(np.float64) * plan.bin_hz  # from the raster
     half = m // 2
     parts = [_Moments.of(t[:half], f[:half], on[:half]), _Moments.of(t[half:], f[half:], on[half:])]
-    fits = [fit.line() for fit in (parts[0] + parts[1], *parts)]
+    whole = parts[0] + parts[1]
+    fits = [fit.line() for fit in (whole, *parts)]
     best = np.argmax(np.abs(np.stack([fit[1] for fit in fits])), axis=0)
     rate[seen], corr[seen], span[seen] = (
         np.choose(best, [fit[k] for fit in fits]) for k in range(3)
@@ -533,9 +534,7 @@ def _ridge(
             which = lined[best[lined] == choice]
             if which.size:
                 jump[seen[which]] = _largest_jump(f[rows, which], on[rows, which])
-    low = np.where(on, f, np.inf).min(axis=0)
-    high = np.where(on, f, -np.inf).max(axis=0)
-    extent[seen] = np.stack([low, high], axis=1)
+    extent[seen] = np.stack([whole.low, whole.high], axis=1)
     return rate, corr, span, jump, extent
 
 

@@ -67,6 +67,12 @@ PROGRAM_CARRIERS_MAX = 5
 of its steps); more maxima than this are the speckle of a Doppler-spread carrier (6-21 where
 two recurred by chance)."""
 
+KEYED_STEADY_MIN = 3
+"""Steady fine lines (of the :attr:`~dsp.features.ChannelFeatures.persistent_carriers`) that,
+among more maxima than a programme jammer makes, are the line comb of a carrier keyed a few
+tens of times a second (lines at multiples of its rate, e.g. 10 Hz apart): 3-4 of 6-17 maxima
+recur in the round-8 tune scenes, and two of the same 3330 steps of clean carriers."""
+
 TONE_LINE_SHARE_MIN = 0.9
 TONE_LINE_STATIONARITY_MIN = 0.8
 """A weak tone leaves the noise between its lines to decorrelate the sideband spectrum; it still
@@ -80,6 +86,13 @@ STEADY_FLAT_MIN = 0.2
 bursts of speech (SK), and spread over the channel (flatness, not a few lines: a time signal
 or a strong line next door is steady too), carries a stationary noise plateau under its
 programme."""
+
+HISS_SK_MAX = 1.6
+HISS_FLAT_MIN = 0.45
+"""A broadcast whose sidebands (>= 3 dB over the floor) are as Gaussian as noise (SK) and
+spread over the channel (flatness) carries a noise jammer even where fading keeps its spectrum
+from repeating (round-8 tune: a 10 kHz jammer under MM fading, SK 1.1-1.5 and flatness
+0.45-0.65; clean AM with SK <= 2 never reaches flatness 0.41 in the tune scenes)."""
 
 STRADDLE_FLAT_MIN = 0.6
 """Flatness of both sideband halves of a broadcast that sits under a noise plateau wider than
@@ -267,6 +280,15 @@ RULES: tuple[Rule, ...] = (
         lookback=CARRIER_STEPS - 1,
     ),
     Rule(
+        "keyed",
+        "jammed",
+        "pulse",
+        f"more than {PROGRAM_CARRIERS_MAX} fine lines around the raster, {KEYED_STEADY_MIN} or "
+        f"more of them on the same frequencies in each of the {CARRIER_STEPS - 1} previous "
+        "steps: the line comb of a carrier keyed at a low rate",
+        lookback=CARRIER_STEPS - 1,
+    ),
+    Rule(
         "tone",
         "jammed",
         "tone",
@@ -283,6 +305,14 @@ RULES: tuple[Rule, ...] = (
         f"a line at the raster, sidebands >= {PLATEAU_DB} dB over floor that repeat step to step "
         f"(stationarity >= {STEADY_MIN}, SK <= {STEADY_SK_MAX}, flatness >= {STEADY_FLAT_MIN}): "
         "noise under a programme",
+    ),
+    Rule(
+        "hiss",
+        "jammed",
+        "noise",
+        f"a line at the raster, sidebands >= {PLATEAU_DB} dB over floor, as Gaussian as noise "
+        f"(SK <= {HISS_SK_MAX}) and spread over the channel (flatness >= {HISS_FLAT_MIN}): "
+        "noise under a fading programme",
     ),
     Rule(
         "comb",
@@ -412,6 +442,10 @@ def classify(
             (f.carriers >= 2) & (f.carriers <= PROGRAM_CARRIERS_MAX) & (f.persistent_carriers >= 2),
             (f.persistent_carriers - 1) / 2,
         ),
+        "keyed": (
+            (f.carriers > PROGRAM_CARRIERS_MAX) & (f.persistent_carriers >= KEYED_STEADY_MIN),
+            (f.persistent_carriers - KEYED_STEADY_MIN + 1) / 2,
+        ),
         "noise": (
             (f.snr_db >= NOISE_MIN_DB)
             & (
@@ -461,6 +495,13 @@ def classify(
             & (f.sk <= STEADY_SK_MAX)
             & (f.flatness >= STEADY_FLAT_MIN),
             (stationarity - STEADY_MIN) / (1 - STEADY_MIN),
+        ),
+        "hiss": (
+            (f.carrier_db >= CARRIER_MIN_DB)
+            & (f.sideband_db >= PLATEAU_DB)
+            & (f.sk <= HISS_SK_MAX)
+            & (f.flatness >= HISS_FLAT_MIN),
+            (f.flatness - HISS_FLAT_MIN) / (1 - HISS_FLAT_MIN),
         ),
         "comb": (
             ~carrier
@@ -514,9 +555,13 @@ def _spill(
     confidence: npt.NDArray[np.float64],
     lookback: npt.NDArray[np.int8],
 ) -> None:
-    """Turn ``occupied`` channels fed from one side by a jammed neighbour into ``spill``."""
+    """Turn ``occupied`` channels fed from one side by a jammed neighbour into ``spill``.
+
+    Passes repeat while they turn channels: a strong jammer wider than the raster reaches
+    through a spill channel into the next one (round-8 tune: 0.5 kHz of a -58 dBm, 12 kHz wide
+    jammer 3 dB over the noise two channels away).
+    """
     names = [r.name for r in RULES]
-    jammed = state == STATES.index("jammed")
     lower = np.r_[-1, np.arange(frequencies_hz.size - 1)]
     upper = np.r_[np.arange(1, frequencies_hz.size), -1]
     step = np.diff(frequencies_hz, prepend=frequencies_hz[0] - 1)
@@ -524,15 +569,20 @@ def _spill(
     has_upper = (upper >= 0) & (np.r_[step[1:], 0] == CHANNEL_RASTER_HZ)
     source = np.where(f.symmetry >= SPILL_SYMMETRY_MIN, np.where(has_lower, lower, -1), -1)
     source = np.where(f.symmetry <= -SPILL_SYMMETRY_MIN, np.where(has_upper, upper, -1), source)
-    take = (rule == names.index("occupied")) & (source >= 0) & (f.snr_db >= SPILL_MIN_DB)
-    take &= jammed[np.maximum(source, 0)]
-    rule[take] = names.index("spill")
-    state[take] = STATES.index("jammed")
-    jammer[take] = jammer[source[take]]
-    lookback[take] = lookback[source[take]]
-    confidence[take] = 0.5 + 0.5 * (np.abs(f.symmetry[take]) - SPILL_SYMMETRY_MIN) / (
-        1 - SPILL_SYMMETRY_MIN
-    )
+    candidate = (source >= 0) & (f.snr_db >= SPILL_MIN_DB)
+    source = np.maximum(source, 0)
+    while True:
+        take = candidate & (rule == names.index("occupied"))
+        take &= state[source] == STATES.index("jammed")
+        if not take.any():
+            return
+        rule[take] = names.index("spill")
+        state[take] = STATES.index("jammed")
+        jammer[take] = jammer[source[take]]
+        lookback[take] = lookback[source[take]]
+        confidence[take] = 0.5 + 0.5 * (np.abs(f.symmetry[take]) - SPILL_SYMMETRY_MIN) / (
+            1 - SPILL_SYMMETRY_MIN
+        )
 
 
 def _straddle(

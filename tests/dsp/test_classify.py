@@ -225,6 +225,73 @@ def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]])
     assert _rule_of(_edited(features, ch, snr_db=5.0, **one_sided), det, 5_990_000) == "spill"
 
 
+def test_spill_reaches_through_a_spill_channel(steps: tuple[Detector, list[StepResult]]) -> None:
+    """A jammer wider than the raster lifts the channel two away from its own on one side: that
+    channel is spill of the spill channel between them, and of nothing else."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    near, far = (
+        int(np.flatnonzero(det.plan.frequencies_hz == f)[0]) for f in (5_990_000, 5_995_000)
+    )
+    one_sided = {"symmetry": 0.95, "plateau_low_db": 1.0, "plateau_high_db": 0.0, "lines": 0}
+    one_sided |= {"carrier_db": 0.0, "carrier_excess_db": 0.0, "carrier_peak_db": 0.0}
+    one_sided |= {"snr_db": 5.0, "periodicity": 0.0, "cp_score": np.nan}
+    edited = _edited(_edited(features, near, **one_sided), far, **one_sided)
+    assert _rule_of(edited, det, 5_990_000) == "spill"
+    assert _rule_of(edited, det, 5_995_000) == "spill"
+    verdicts = classify(edited, det.plan.frequencies_hz)
+    assert verdicts.describe(far)[:2] == ("jammed", "noise")
+    cut = _edited(edited, near, snr_db=4.0)  # the channel between is no spill: the chain breaks
+    assert _rule_of(cut, det, 5_990_000) == "occupied"
+    assert _rule_of(cut, det, 5_995_000) == "occupied"
+
+
+def test_gaussian_spread_sidebands_under_a_carrier_are_hiss(
+    steps: tuple[Detector, list[StepResult]],
+) -> None:
+    """Sidebands as Gaussian as noise (SK <= 1.6) and spread over the channel (flatness >= 0.45)
+    under a carrier are a noise jammer under a programme even when fading keeps the spectrum
+    from repeating; a broadcast's programme is burstier or more coloured."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
+    fading = {"stationarity": 0.7, "line_share": 0.2, "lines": 0, "sideband_db": 12.0}
+    assert _rule_of(_edited(features, ch, sk=1.3, flatness=0.55, **fading), det, 5_960_000) == (
+        "hiss"
+    )
+    assert _rule_of(_edited(features, ch, sk=2.0, flatness=0.55, **fading), det, 5_960_000) == (
+        "broadcast"
+    )
+    assert _rule_of(_edited(features, ch, sk=1.3, flatness=0.35, **fading), det, 5_960_000) == (
+        "broadcast"
+    )
+    hiss = RULES[[r.name for r in RULES].index("hiss")]
+    assert (hiss.state, hiss.jammer) == ("jammed", "noise")
+
+
+def test_a_carrier_keyed_at_a_low_rate_is_a_steady_line_comb() -> None:
+    """Keyed 20 times a second for 2.5 ms, a carrier barely moves the median frame-to-frame
+    power (no `pulse`); its fine spectrum is a comb of lines 20 Hz apart, more than a programme
+    jammer has, that recur step after step."""
+    rate = 96_000.0
+    n = int(5 * rate)
+    rng = np.random.default_rng(2)
+    x = pulses(n, rate, 30_000.0, 3e-3, prf_hz=20.0, duty=0.05) + white(n, rng, 1e-6)
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_030_000)[0])
+    judged = [r.features for r in results if r.features is not None]
+    assert all(f.jitter_db[ch] < 2.0 for f in judged)
+    assert all(f.carriers[ch] > 5 for f in judged[2:])
+    names = [RULES[int(r.verdicts.rule[ch])].name for r in results]
+    assert names[:2] == ["broadcast", "broadcast"], names  # no earlier steps to compare with
+    assert names[2:] == ["keyed"] * (len(names) - 2), names
+    keyed = RULES[[r.name for r in RULES].index("keyed")]
+    assert (keyed.state, keyed.jammer, keyed.lookback) == ("jammed", "pulse", 2)
+
+
 def test_a_carrier_keyed_at_hundreds_of_hz_is_a_dense_comb() -> None:
     """Keyed at 250 Hz (2.7 bins), the comb lines merge and the frame power hardly moves: no
     `pulse` (jitter) nor `comb` (lines); steady, flat-ish sidebands that repeat are."""

@@ -7,15 +7,18 @@ FCME noise floor of the same bins, so "dB" below means dB over the floor unless 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import scipy.fft as sp_fft
 from scipy import special
 
 from dsp.plan import CARRIER_GUARD_BINS, ChannelPlan
 from dsp.spectrum import StepSpectra
 
 Array = npt.NDArray[np.float64]
+Float = TypeVar("Float", np.float32, np.float64)
 
 ZOOM_PAD = 4
 """Zero-padding factor of the fine carrier spectrum (interpolates its ~1/step Hz resolution)."""
@@ -327,12 +330,13 @@ def compute_features(
         skirts.valid & ~neighbour_carrier.any(axis=1), _db(skirt.min(axis=1)), np.nan
     )
 
-    power = np.maximum(spectra.channel_power.astype(np.float64), 1e-30)
+    # float32 as the spectra hold them: ample for dB steps and power shares, and half the time
+    power = np.maximum(spectra.channel_power, np.float32(1e-30))
     # channels along rows: each channel's frames contiguous for the diff and the median (power
     # is clipped already: no _db)
     level_db = np.log10(power.T, order="C")
     level_db *= 10.0
-    jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1)))
+    jitter_db = _row_medians(np.abs(np.diff(level_db, axis=1))).astype(np.float64)
     rate, corr, span, jump, ridge_extent = _ridge(spectra, plan, floor, step_s)
     nan = np.full(len(plan), np.nan)
     return ChannelFeatures(
@@ -373,7 +377,7 @@ def compute_features(
     )
 
 
-def _row_medians(values: Array) -> Array:
+def _row_medians(values: npt.NDArray[Float]) -> npt.NDArray[Float]:
     """Median of each row, as ``np.median(values, axis=1)`` gives it (NaN in a row: NaN).
 
     One sort of all rows: numpy sorts short float rows with SIMD, several times faster than the
@@ -385,12 +389,13 @@ def _row_medians(values: Array) -> Array:
     return np.where(np.isnan(ordered[:, -1]), np.nan, middle)
 
 
-def _periodicity(power: Array, frame_rate_hz: float) -> Array:
+def _periodicity(power: npt.NDArray[np.float32], frame_rate_hz: float) -> Array:
     """Share of each column's fluctuation in its strongest 3-bin line at >= 20 Hz.
 
     ``power`` has shape ``(M, C)``: one value per frame (the frame rate is the bin width).
     """
-    spectrum = np.abs(np.fft.rfft(power - power.mean(axis=0), axis=0)) ** 2
+    coeffs = sp_fft.rfft(power - power.mean(axis=0), axis=0)  # float32 in, complex64 out
+    spectrum = coeffs.real**2 + coeffs.imag**2
     total = spectrum[1:].sum(axis=0)
     lines = spectrum[:-2] + spectrum[1:-1] + spectrum[2:]  # centred on bins 1 .. n-2
     freqs_hz = np.fft.rfftfreq(power.shape[0], d=1.0 / frame_rate_hz)[1:-1]

@@ -440,39 +440,48 @@ def _fine_carriers(
     m, chans = series.shape
     if chans == 0:
         return np.zeros(0), np.zeros(0), np.zeros((0, FINE_LINES_KEPT))
-    window = np.hanning(m + 2)[1:-1]
+    window = np.hanning(m + 2)[1:-1].astype(np.float32)
     size = ZOOM_PAD * (1 << (m - 1).bit_length())
     # channels along rows: each channel's fine spectrum is contiguous for every step below
-    zoom = np.fft.fftshift(np.fft.fft(series.T * window, n=size, axis=1), axes=1)
+    zoom = np.fft.fftshift(sp_fft.fft(series.T * window, n=size, axis=1), axes=1)
     power = zoom.real**2 + zoom.imag**2
     frame_rate_hz = m / step_s
     freqs = (np.arange(size) - size // 2) * frame_rate_hz / size
     peak = power.argmax(axis=1)
-    strongest = power[np.arange(chans), peak][:, None]
+    strongest = power[np.arange(chans), peak]
     fine_hz = freqs[peak]
     fine_hz = fine_hz + frame_rate_hz * np.rint((coarse_hz - fine_hz) / frame_rate_hz)
     offset_hz = fine_hz - raster_offset_hz
+    # loud local maxima, then (only there) the test of their mirror images about the peak
     inner = power[:, 1:-1]
-    local_max = (inner > power[:, :-2]) & (inner >= power[:, 2:])
-    loud = inner >= strongest * 10 ** (-MULTIPLICITY_RANGE_DB / 10)
-    mirror_idx = np.clip(2 * peak[:, None] - np.arange(1, size - 1)[None, :], 0, size - 1)
-    mirror = np.take_along_axis(power, mirror_idx, axis=1)
-    sideband = np.abs(10 * np.log10(np.maximum(inner, 1e-30) / np.maximum(mirror, 1e-30)))
-    weak = 10 ** (-MIRROR_BELOW_DB / 10) * strongest
+    loud = (inner > power[:, :-2]) & (inner >= power[:, 2:])
+    loud &= inner >= (10 ** (-MULTIPLICITY_RANGE_DB / 10) * strongest)[:, None]
+    rows, cols = np.nonzero(loud)
+    cols += 1
+    value = power[rows, cols]
+    mirror_cols = np.clip(2 * peak[rows] - cols, 0, size - 1)
+    mirror = power[rows, mirror_cols]
+    weak = 10 ** (-MIRROR_BELOW_DB / 10) * strongest[rows]
+    tolerance = 10 ** (MIRROR_TOLERANCE_DB / 10)
     sideband = (
-        (sideband <= MIRROR_TOLERANCE_DB)
-        & (mirror_idx != peak[:, None])
-        & (inner <= weak)
+        (value <= tolerance * mirror)
+        & (mirror <= tolerance * value)
+        & (mirror_cols != peak[rows])
+        & (value <= weak)
         & (mirror <= weak)
     )
-    carrier_line = local_max & loud & ~sideband
-    count = carrier_line.sum(axis=1).astype(np.float64)
-    order = np.argsort(-np.where(carrier_line, inner, 0.0), axis=1)[:, :FINE_LINES_KEPT]
-    kept = np.take_along_axis(carrier_line, order, axis=1)
-    lines_hz = np.where(
-        kept, offset_hz[:, None] + (freqs[order + 1] - freqs[peak][:, None]), np.nan
+    rows, cols, value = rows[~sideband], cols[~sideband], value[~sideband]
+    count = np.bincount(rows, minlength=chans).astype(np.float64)
+    # strongest first within each channel: rank of each line among its channel's lines
+    order = np.lexsort((-value, rows))
+    rows, cols = rows[order], cols[order]
+    rank = np.arange(rows.size) - np.searchsorted(rows, rows)
+    first = rank < FINE_LINES_KEPT
+    lines_hz = np.full((chans, FINE_LINES_KEPT), np.nan)
+    lines_hz[rows[first], rank[first]] = (
+        offset_hz[rows[first]] + freqs[cols[first]] - freqs[peak[rows[first]]]
     )
-    return np.asarray(offset_hz, dtype=np.float64), count, np.asarray(lines_hz, dtype=np.float64)
+    return np.asarray(offset_hz, dtype=np.float64), count, lines_hz
 
 
 def _occupied_bandwidth(excess: Array, bin_hz: float, beta: float = 0.01) -> Array:

@@ -34,6 +34,29 @@ MAX_LOOKBACK_STEPS = max(rule.lookback for rule in RULES)
 JAMMED = STATES.index("jammed")
 UNKNOWN = STATES.index("unknown")
 
+METRIC_DIGITS = 3
+"""Decimals kept of a segment's feature medians."""
+
+
+def python_round(values: npt.NDArray[np.float64], digits: int) -> npt.NDArray[np.float64]:
+    """``round(v, digits)`` of every value, as Python rounds a float, without a call per value.
+
+    ``np.round`` scales, rounds and scales back, which gives Python's (correctly rounded) result
+    except where the scaled value lies within its rounding error of a half: those few, and huge
+    values, are rounded by Python. Non-finite values are kept. Python's ``round`` of each
+    feature median had cost more than the tracker's steps over a 20 s recording.
+
+    >>> python_round(np.array([2.675, 0.0005, 1.0005, -0.25, np.nan]), 2).tolist()
+    [2.67, 0.0, 1.0, -0.25, nan]
+    """
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.round(scaled) / scale
+    halfway = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) <= 1e-9 * np.abs(scaled)
+    awkward = np.isfinite(values) & (halfway | (np.abs(scaled) >= 2.0**52))
+    out[awkward] = [round(v, digits) for v in values[awkward].tolist()]
+    return np.where(np.isfinite(values), out, values)
+
 
 def onset_lookback(
     lookback: npt.NDArray[np.int8], history: Sequence[npt.NDArray[np.int8]]
@@ -267,7 +290,7 @@ class Tracker:
         if not channels.size:
             return []
         run = self._run
-        medians = run.medians(channels).tolist()
+        medians = python_round(run.medians(channels), METRIC_DIGITS).tolist()
         confidence = (run.confidence[channels] / np.maximum(run.count[channels], 1)).tolist()
         return [
             self._segment(frequency, start, end, STATES[state], jammer, conf, rule, values)
@@ -297,11 +320,9 @@ class Tracker:
     ) -> Segment:
         """One open segment: its channel, first step, end, state, most voted jammer type, mean
         confidence, most used rule (indices into :data:`JAMMER_TYPES` and :data:`RULES`) and
-        feature medians."""
+        feature medians (rounded to :data:`METRIC_DIGITS` decimals)."""
         metrics = {
-            name: round(v, 3)
-            for name, v in zip(FEATURE_NAMES, medians, strict=True)
-            if math.isfinite(v)
+            name: v for name, v in zip(FEATURE_NAMES, medians, strict=True) if math.isfinite(v)
         }
         snr = metrics.get("snr_db") if state != "unknown" else None
         return Segment(

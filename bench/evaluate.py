@@ -4,7 +4,8 @@ Two suites of scenes, each rendered at 250 kS/s and 2.048 MS/s by the project's 
 (``monitor.sim``): ``tune`` (49 m band, seeds 1-4; 41, 22 and 19 m, seeds 5-7, added in tuning
 round 4; 90, 11, 75 and 19 m, seeds 8-10 and 14, added in round 5; 31, 41 and 13 m, seeds 15-17,
 added in round 6; noise jammers on fading paths, programme, pulse and sweep jammers over fading
-broadcasts and clean AM under every F.1487 model, seeds 18-26, added in round 8) is what the
+broadcasts and clean AM under every F.1487 model, seeds 18-26, added in round 8; tone jammers
+over broadcasts, seed 27, added in round 9) is what the
 thresholds were looked at on; ``held-out`` (other bands, levels, offsets, rates of keying and
 sweeping, other seeds) was never tuned on: only its totals and its
 recall by jammer type were read, at the end of a round, and they chose what the next round
@@ -759,6 +760,32 @@ def _tune_scenes_round_8() -> list[SceneSpec]:
                 _jam("jam_pulse", 13_870_000, -73, prf_hz=20.0, duty=0.05, propagation="MD"),
                 _am(13_895_000, -61, programme="music", propagation="MM"),
                 _jam("jam_pulse", 13_895_000, -62, prf_hz=250.0, duty=0.5, propagation="MM"),
+            ],
+        ),
+        SceneSpec(
+            "49 m tones over broadcasts",
+            "tune",
+            27,
+            5_912_500.0,
+            [
+                _am(5_830_000, -64, programme="speech", propagation="MM"),
+                _jam("jam_tone", 5_830_000, -62, tone_hz=1000.0),
+                _am(5_860_000, -60, programme="music", propagation="MQ"),
+                _jam("jam_tone", 5_860_000, -63, tone_hz=600.0, depth=0.9, propagation="MM"),
+                _am(5_890_000, -66, programme="speech", propagation="MD"),
+                _jam("jam_tone", 5_890_000, -60, tone_hz=800.0, warble_hz=150.0, propagation="MD"),
+                _am(5_935_000, -62, programme="music", propagation="HM"),
+                _jam("jam_tone", 5_935_000, -61, tone_hz=1300.0, depth=0.6),
+                _jam("jam_tone", 5_965_000, -74, tone_hz=450.0, depth=0.3, propagation="LQ"),
+                _jam(
+                    "jam_tone",
+                    5_990_000,
+                    -70,
+                    tone_hz=1500.0,
+                    depth=1.0,
+                    warble_hz=200.0,
+                    warble_rate_hz=8.0,
+                ),
             ],
         ),
     ]

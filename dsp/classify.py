@@ -48,6 +48,21 @@ TONE_STATIONARITY_MIN = 0.95
 """A tone puts most of the sideband power into a few bins standing well over the floor, and
 its spectrum repeats from step to step (speech and music do not)."""
 
+TONE_SIDEBAND_MAX_DB = 1.0
+"""A tone jammer's sidebands between its lines sit at the floor (median 0.3 dB over it at most
+in the tune scenes, warbled and fading tones included); the held note of a slow-fading music
+broadcast that holds as much of the sideband power sits on the rest of its audio (0.25-8.5 dB,
+median 1.8 dB: round-9 tune, clean AM under F.1487 LQ). A tone over a programme is `held`."""
+
+HELD_LINES_MIN = 2
+HELD_SK_MAX = 3.0
+HELD_SHARE_MIN = 0.7
+"""A tone over a programme: the pair of steady lines that AM puts at +-f_tone is found again
+(within a bin) in each of the two previous steps, holding most of the sideband power despite
+the programme (share 0.72-0.98, SK 1.2-3.0 in the round-9 tune scene `49 m tones over
+broadcasts`). Music holds a note's lines that long and that strongly only now and then (4 of
+3436 clean-carrier steps have two such lines; their SK is 5.5-7.8 or their share 0.63)."""
+
 TONE_SK_MAX = 1.5
 """A tone's sideband lines are steady (spectral kurtosis near 1 or below: 0.83-1.31 for the tone
 jammers of the tune scenes); speech under a 10 Hz Doppler spread can put as much of its
@@ -292,11 +307,22 @@ RULES: tuple[Rule, ...] = (
         "tone",
         "jammed",
         "tone",
-        f"carrier whose sideband power sits in a few steady bins (share >= {TONE_SHARE_MIN}, "
+        f"carrier whose sideband power sits in a few steady bins over a floor-level sideband "
+        f"(median <= {TONE_SIDEBAND_MAX_DB} dB, share >= {TONE_SHARE_MIN}, "
         f"peak >= {TONE_PEAK_DB} dB, SK <= {TONE_SK_MAX}) and repeats "
         f"(stationarity >= {TONE_STATIONARITY_MIN}, or "
         f">= {TONE_LINE_STATIONARITY_MIN} with a steady line and share >= {TONE_LINE_SHARE_MIN})",
         lookback=1,
+    ),
+    Rule(
+        "held",
+        "jammed",
+        "tone",
+        f"a carrier with >= {HELD_LINES_MIN} steady sideband lines found again in each of the "
+        f"{CARRIER_STEPS - 1} previous steps, holding >= {HELD_SHARE_MIN} of the sideband power "
+        f"(a sideband bin >= {TONE_PEAK_DB} dB, SK <= {HELD_SK_MAX}): a tone jammer over a "
+        "programme",
+        lookback=CARRIER_STEPS - 1,
     ),
     Rule(
         "steady",
@@ -475,6 +501,7 @@ def classify(
         ),
         "tone": (
             carrier
+            & (f.sideband_db <= TONE_SIDEBAND_MAX_DB)
             & (f.line_share >= TONE_SHARE_MIN)
             & (f.sideband_peak_db >= TONE_PEAK_DB)
             & (f.sk <= TONE_SK_MAX)
@@ -487,6 +514,14 @@ def classify(
                 )
             ),
             (f.line_share - TONE_SHARE_MIN) / (1 - TONE_SHARE_MIN),
+        ),
+        "held": (
+            carrier
+            & (f.persistent_lines >= HELD_LINES_MIN)
+            & (f.line_share >= HELD_SHARE_MIN)
+            & (f.sideband_peak_db >= TONE_PEAK_DB)
+            & (f.sk <= HELD_SK_MAX),
+            (f.line_share - HELD_SHARE_MIN) / (1 - HELD_SHARE_MIN),
         ),
         "steady": (
             (f.carrier_db >= CARRIER_MIN_DB)

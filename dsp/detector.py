@@ -121,6 +121,8 @@ class Detector:
         self._floor_observable = self.plan.floor_blocks.size >= 2 * self.plan.channel_bins.shape[1]
         channels = len(self.plan)
         self._lines = [np.full((channels, FINE_LINES_KEPT), np.nan)] * (CARRIER_STEPS - 1)
+        sideband_bins = self.plan.sideband_cols.size
+        self._line_bins = [np.zeros((channels, sideband_bins), dtype=bool)] * (CARRIER_STEPS - 1)
         self._ridge = np.zeros(channels, dtype=bool)
         self._ridge_last = np.full(channels, -np.inf)
         self._ridge_run_start = np.full(channels, -np.inf)
@@ -253,6 +255,14 @@ class Detector:
             apart &= (np.abs(lines[:, :, None] - before[:, None, :]) <= CARRIER_REPEAT_HZ).any(2)
         features.persistent_carriers[:] = apart.sum(axis=1)
         self._lines = [*self._lines[1:], lines.copy()]
+        steady = features.line_bins
+        for before in self._line_bins:
+            near = before.copy()
+            near[:, 1:] |= before[:, :-1]
+            near[:, :-1] |= before[:, 1:]
+            steady = steady & near
+        features.persistent_lines[:] = steady.sum(axis=1)
+        self._line_bins = [*self._line_bins[1:], features.line_bins]
         held = now - self._ridge_last <= SWEEP_HOLD_FACTOR * self._sweep_period_s
         ridge = self._swept(features, held)
         starts = ridge & ~self._ridge

@@ -212,12 +212,14 @@ class ChannelFeatures:
     line_share: Array
     skirt_db: Array
     persistent_carriers: Array
+    persistent_lines: Array
     sweep_age_s: Array
     sweep_hold_s: Array
     stationarity: Array
     carrier_lines_hz: npt.NDArray[np.float64] = field(repr=False)
     profile_db: npt.NDArray[np.float64] = field(repr=False)
     ridge_extent_hz: npt.NDArray[np.float64] = field(repr=False)
+    line_bins: npt.NDArray[np.bool_] = field(repr=False)
 
     def row(self, index: int) -> dict[str, float]:
         """All features of one channel, by name."""
@@ -231,7 +233,7 @@ class ChannelFeatures:
 FEATURE_NAMES: tuple[str, ...] = tuple(
     f.name
     for f in fields(ChannelFeatures)
-    if f.name not in ("profile_db", "carrier_lines_hz", "ridge_extent_hz")
+    if f.name not in ("profile_db", "carrier_lines_hz", "ridge_extent_hz", "line_bins")
 )
 """Names of the features, in the column order of :meth:`ChannelFeatures.matrix`."""
 
@@ -315,7 +317,7 @@ def compute_features(
         (excess[:, inner].mean(axis=1) + 0.1 * noise_mean)
         / (excess[:, outer].mean(axis=1) + 0.1 * noise_mean)
     )
-    lines = _steady_lines(side, side_noise, side_sk, side_median)
+    line_bins = _steady_lines(side, side_noise, side_sk, side_median)
     side_excess = excess[:, side_cols]
     top = np.partition(side_excess, side_excess.shape[1] - 6, axis=1)[:, -6:].sum(axis=1)
     line_share = top / np.maximum(side_excess.sum(axis=1), 1e-30)
@@ -353,7 +355,7 @@ def compute_features(
         occupied_bw_hz=occupied_bw_hz,
         symmetry=symmetry,
         tilt_db=tilt_db,
-        lines=lines,
+        lines=line_bins.sum(axis=1).astype(np.float64),
         jitter_db=jitter_db,
         periodicity=_periodicity(power, plan.bin_hz),
         sweep_rate_hz_s=rate,
@@ -369,12 +371,14 @@ def compute_features(
         line_share=np.where(has_carrier, line_share, 0.0),
         skirt_db=skirt_db,
         persistent_carriers=np.zeros(len(plan)),
+        persistent_lines=np.zeros(len(plan)),
         sweep_age_s=np.full(len(plan), np.inf),
         sweep_hold_s=np.zeros(len(plan)),
         stationarity=nan.copy(),
         carrier_lines_hz=lines_hz,
         profile_db=_db(side_excess + 0.1 * side_noise),
         ridge_extent_hz=ridge_extent,
+        line_bins=line_bins,
     )
 
 
@@ -517,14 +521,17 @@ def _occupied_bandwidth(excess: Array, bin_hz: float, beta: float = 0.01) -> Arr
     return np.where(total[:, 0] > 0, width, 0.0).astype(np.float64)
 
 
-def _steady_lines(side: Array, side_noise: Array, side_sk: Array, side_median: Array) -> Array:
-    """Count local maxima of the sidebands standing clear of the plateau and steady in time."""
+def _steady_lines(
+    side: Array, side_noise: Array, side_sk: Array, side_median: Array
+) -> npt.NDArray[np.bool_]:
+    """Local maxima of the sidebands standing clear of the plateau and steady in time, per
+    sideband bin (the outermost bins of each row are never lines)."""
     middle = side[:, 1:-1]
     peak = (middle > side[:, :-2]) & (middle >= side[:, 2:])
     level = 10 ** (LINE_MIN_DB / 10)
     tall = (middle >= level * side_median[:, None]) & (middle >= level * side_noise[:, 1:-1])
     steady = side_sk[:, 1:-1] < LINE_MAX_SK
-    return np.asarray((peak & tall & steady).sum(axis=1), dtype=np.float64)
+    return np.pad(peak & tall & steady, ((0, 0), (1, 1)))
 
 
 def _ridge(

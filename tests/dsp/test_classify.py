@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,9 @@ import pytest
 from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify, ridge_seen
 from dsp.detector import Detector, StepResult
 from dsp.features import ChannelFeatures
+from monitor.recording import open_recording
+from monitor.sim import simulate
+from monitor.sim.scene import parse_scene
 from tests.dsp.signals import (
     am,
     as_c64,
@@ -187,6 +191,7 @@ def test_a_weak_tone_counts_by_its_steady_line(steps: tuple[Detector, list[StepR
     assert features is not None
     ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
     tone = {"line_share": 0.95, "sideband_peak_db": 15.0, "stationarity": 0.85, "sk": 1.0}
+    tone |= {"sideband_db": 0.2}  # between its lines, a tone jammer's sidebands are the floor
     assert _rule_of(_edited(features, ch, lines=1, **tone), det, 5_960_000) == "tone"
     assert _rule_of(_edited(features, ch, lines=0, **tone), det, 5_960_000) == "broadcast"
     repeating = {**tone, "stationarity": 0.7}
@@ -204,11 +209,71 @@ def test_fast_fading_speech_is_neither_tone_nor_programme(
     assert features is not None
     ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
     toneish = {"line_share": 0.85, "sideband_peak_db": 28.0, "stationarity": 0.97, "lines": 0}
+    toneish |= {"sideband_db": 0.2}
     assert _rule_of(_edited(features, ch, sk=1.0, **toneish), det, 5_960_000) == "tone"
     assert _rule_of(_edited(features, ch, sk=2.8, **toneish), det, 5_960_000) == "broadcast"
     programme = {"persistent_carriers": 2, "line_share": 0.3, "stationarity": 0.5}
     assert _rule_of(_edited(features, ch, carriers=3, **programme), det, 5_960_000) == "program"
     assert _rule_of(_edited(features, ch, carriers=10, **programme), det, 5_960_000) == "broadcast"
+
+
+def test_a_held_note_over_the_rest_of_the_programme_is_no_tone(
+    steps: tuple[Detector, list[StepResult]],
+) -> None:
+    """A tone jammer alone leaves its sidebands at the floor between its lines; a held note
+    holding as much of a broadcast's sideband power sits on the rest of its audio."""
+    det, results = steps
+    features = results[3].features
+    assert features is not None
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 5_960_000)[0])
+    tone = {"line_share": 0.9, "sideband_peak_db": 20.0, "stationarity": 0.97, "sk": 1.0}
+    tone |= {"lines": 1, "persistent_lines": 0}
+    assert _rule_of(_edited(features, ch, sideband_db=0.3, **tone), det, 5_960_000) == "tone"
+    assert _rule_of(_edited(features, ch, sideband_db=1.8, **tone), det, 5_960_000) == "broadcast"
+
+
+def test_a_pair_of_lines_held_over_three_steps_is_a_tone_over_the_programme(
+    tmp_path: Path,
+) -> None:
+    """A 1 kHz tone jammer on a speech broadcast's carrier (the simulator's programme): its
+    +-1 kHz lines stand in every step while the programme fills the sidebands around them;
+    once the pair has been seen in the two steps before, the channel is jammed by a tone. The
+    broadcast alone never is."""
+    broadcast = {"kind": "am", "frequency_hz": 6_000_000, "level_dbm": -62, "programme": "speech"}
+    tone = {"kind": "jam_tone", "frequency_hz": 6_000_000, "level_dbm": -62, "tone_hz": 1000.0}
+    names = {}
+    for label, emitters in (("jammed", [broadcast, tone]), ("alone", [broadcast])):
+        scene = parse_scene(
+            {
+                "receiver": {
+                    "center_hz": 6_012_500,
+                    "sample_rate_hz": 96_000,
+                    "duration_s": 6.0,
+                    "datatype": "cu8",
+                    "full_scale_dbm": -30.0,
+                },
+                "emitters": emitters,
+            },
+            label,
+        )
+        base = tmp_path / label
+        simulate(scene, base, seed=9)
+        det = Detector(6_012_500, 96_000)
+        results = [
+            result
+            for block in open_recording(base.with_suffix(".sigmf-meta")).blocks()
+            for result in det.push(block.samples)
+        ]
+        ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_000_000)[0])
+        names[label] = [
+            r.verdicts.describe(ch)[:2] + (RULES[int(r.verdicts.rule[ch])].name,) for r in results
+        ]
+    jammed = names["jammed"][2:]
+    assert all(state == "jammed" and jammer == "tone" for state, jammer, _ in jammed), names
+    assert ("jammed", "tone", "held") in jammed, names  # in speech pauses `tone` decides
+    assert all(state == "signal" for state, _, _ in names["alone"]), names
+    held = RULES[[r.name for r in RULES].index("held")]
+    assert (held.state, held.jammer, held.lookback) == ("jammed", "tone", 2)
 
 
 def test_spill_needs_the_truths_margin(steps: tuple[Detector, list[StepResult]]) -> None:

@@ -163,6 +163,10 @@ class ChannelFeatures:
         by the detector; others than the strongest only when >= 4 Hz from it): co-channel
         transmitters stay on their frequencies, while the maxima of a Doppler-spread carrier
         wander (and the strongest of several fading carriers changes).
+    persistent_lines
+        Steady sideband lines (as :attr:`lines` counts them) found again within a bin in each of
+        the two previous steps (set by the detector): a tone jammer's pair of lines at +-f_tone
+        stands for minutes, a held note of music for a second or two.
     sweep_age_s
         Seconds since a sweep ridge was last seen on the channel (set by the detector; 0 in the
         step where it is seen, infinite if never).
@@ -182,6 +186,9 @@ class ChannelFeatures:
     ridge_extent_hz
         Lowest and highest prominent per-frame peak of the step, as offsets from the raster in
         Hz, shape ``(C, 2)``, NaN where none: where a sweep's ridge reaches (not a feature).
+    line_bins
+        Where the steady lines stand, per sideband bin, shape ``(C, S)`` (what
+        :attr:`persistent_lines` compares; not a feature).
     """
 
     snr_db: Array

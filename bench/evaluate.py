@@ -1045,6 +1045,10 @@ class Score:
     """(scene, rate, channel, truth, detector, rule) of every wrong channel-second."""
     late_onsets: list[tuple[str, int, int, int, float]] = field(default_factory=list)
     """(scene, rate, channel, onset second, latency in s or inf) of onsets found after 3 s."""
+    end_latencies_s: list[float] = field(default_factory=list)
+    """Seconds from each truth end of a jamming run the detector had found to its release."""
+    unreleased_ends: int = 0
+    """Such ends still called jammed in the scene's last second."""
 
     def f1(self, state: str = "jammed") -> tuple[float, float, float]:
         """Precision, recall and F1 of one state."""
@@ -1136,6 +1140,7 @@ def score_scene(spec: SceneSpec, rate_hz: int, workdir: Path, score: Score) -> N
                 score.lookalike[(key_name, state == "jammed")] += 1
     for freq, seconds in runs.items():
         _onsets(freq, sorted(seconds), predicted, score, (spec.name, rate_hz))
+        _ends(freq, sorted(seconds), predicted, score)
     for path in workdir.glob(base.name + "*"):
         path.unlink()
 
@@ -1168,6 +1173,38 @@ def _onsets(
             score.latencies_s.append(float(hit))
         if hit is None or hit > 3:
             score.late_onsets.append((*where, freq, s, float("inf") if hit is None else hit))
+
+
+def _ends(
+    freq: int,
+    seconds: list[tuple[int, str]],
+    predicted: dict[tuple[int, int], Prediction],
+    score: Score,
+) -> None:
+    """Latency from each truth end of ``jammed`` (then >= 3 s not jammed) to the detector's
+    release, for the runs the detector still called jammed in their last second (the others
+    are the recall's business): the first second from the end on that it does not call
+    jammed, or ``unreleased_ends`` when it calls every later second of the scene jammed."""
+    states = dict(seconds)
+    for s, state in seconds:
+        after = [states.get(s + k) for k in (1, 2, 3)]
+        if state != "jammed" or any(a is None or a == "jammed" for a in after):
+            continue
+        if predicted.get((freq, s), ("",))[0] != "jammed":
+            continue
+        end = s + 1
+        released = next(
+            (
+                k
+                for k in range(0, 10)
+                if end + k in states and predicted.get((freq, end + k), ("",))[0] != "jammed"
+            ),
+            None,
+        )
+        if released is None:
+            score.unreleased_ends += 1
+        else:
+            score.end_latencies_s.append(float(released))
 
 
 def _pct(x: float) -> str:
@@ -1273,6 +1310,8 @@ def report(scores: dict[str, Score], elapsed_s: float) -> str:
             )
             + f", {score.missed_onsets} not detected within 10 s.",
             "",
+            _end_latency(score),
+            "",
             "Jammer type when both say jammed (truth -> detector): "
             + ", ".join(f"{t}->{d}: {n}" for (t, d), n in sorted(score.jammer_types.items())),
             "",
@@ -1287,6 +1326,20 @@ def report(scores: dict[str, Score], elapsed_s: float) -> str:
             lines.append(f"| {kind} | {hit + miss} | {hit} | {_pct(hit / (hit + miss))} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _end_latency(score: Score) -> str:
+    """The report's line on how soon the detector releases a channel after a jammer stops."""
+    lat = sorted(score.end_latencies_s)
+    ends = len(lat) + score.unreleased_ends
+    if not lat:
+        return f"End latency ({ends} truth ends found jammed): none released."
+    within = sum(1 for x in lat if x <= 3)
+    return (
+        f"End latency ({ends} truth ends the detector had found, released at the first second "
+        f"it no longer calls jammed): median {lat[len(lat) // 2]:.0f} s, max {lat[-1]:.0f} s, "
+        f"{within} of {ends} within 3 s, {score.unreleased_ends} still jammed at the scene's end."
+    )
 
 
 def detail(scores: dict[str, Score]) -> str:

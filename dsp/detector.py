@@ -256,13 +256,13 @@ class Detector:
         features.persistent_carriers[:] = apart.sum(axis=1)
         self._lines = [*self._lines[1:], lines.copy()]
         steady = features.line_bins
-        for before in self._line_bins:
-            near = before.copy()
-            near[:, 1:] |= before[:, :-1]
-            near[:, :-1] |= before[:, 1:]
+        for near in self._line_bins:  # earlier steps' lines, widened by a bin either side
             steady = steady & near
         features.persistent_lines[:] = steady.sum(axis=1)
-        self._line_bins = [*self._line_bins[1:], features.line_bins]
+        widened = features.line_bins.copy()
+        widened[:, 1:] |= features.line_bins[:, :-1]
+        widened[:, :-1] |= features.line_bins[:, 1:]
+        self._line_bins = [*self._line_bins[1:], widened]
         held = now - self._ridge_last <= SWEEP_HOLD_FACTOR * self._sweep_period_s
         ridge = self._swept(features, held)
         starts = ridge & ~self._ridge

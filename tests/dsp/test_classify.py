@@ -9,7 +9,15 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from dsp.classify import PULSE_JITTER_DB, RULES, SPILL_MIN_DB, Verdicts, classify, ridge_seen
+from dsp.classify import (
+    PULSE_JITTER_DB,
+    RULES,
+    SPILL_MIN_DB,
+    Rule,
+    Verdicts,
+    classify,
+    ridge_seen,
+)
 from dsp.detector import Detector, StepResult
 from dsp.features import ChannelFeatures
 from monitor.recording import open_recording
@@ -49,6 +57,27 @@ def steps() -> tuple[Detector, list[StepResult]]:
     )
     det = Detector(CENTER, RATE)
     return det, det.push(as_c64(x))
+
+
+def _rule(name: str) -> Rule:
+    """The rule of that name."""
+    return next(rule for rule in RULES if rule.name == name)
+
+
+def _keyed_rules(
+    prf_hz: float, duty: float, amplitude: float, seconds: int, seed: int
+) -> tuple[list[ChannelFeatures], list[str], int]:
+    """Features and deciding rules, step by step, and the channel index of a carrier keyed at
+    ``prf_hz`` 30 kHz above the centre (96 kS/s)."""
+    rate = 96_000.0
+    n = int(seconds * rate)
+    rng = np.random.default_rng(seed)
+    x = pulses(n, rate, 30_000.0, amplitude, prf_hz=prf_hz, duty=duty) + white(n, rng, 1e-6)
+    det = Detector(CENTER, rate)
+    results = det.push(as_c64(x))
+    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_030_000)[0])
+    judged = [r.features for r in results if r.features is not None]
+    return judged, [RULES[int(r.verdicts.rule[ch])].name for r in results], ch
 
 
 def _verdict(steps: tuple[Detector, list[StepResult]], freq: int, step: int) -> tuple[str, ...]:
@@ -272,7 +301,7 @@ def test_a_pair_of_lines_held_over_three_steps_is_a_tone_over_the_programme(
     assert all(state == "jammed" and jammer == "tone" for state, jammer, _ in jammed), names
     assert ("jammed", "tone", "held") in jammed, names  # in speech pauses `tone` decides
     assert all(state == "signal" for state, _, _ in names["alone"]), names
-    held = RULES[[r.name for r in RULES].index("held")]
+    held = _rule("held")
     assert (held.state, held.jammer, held.lookback) == ("jammed", "tone", 2)
 
 
@@ -332,7 +361,7 @@ def test_gaussian_spread_sidebands_under_a_carrier_are_hiss(
     assert _rule_of(_edited(features, ch, sk=1.3, flatness=0.35, **fading), det, 5_960_000) == (
         "broadcast"
     )
-    hiss = RULES[[r.name for r in RULES].index("hiss")]
+    hiss = _rule("hiss")
     assert (hiss.state, hiss.jammer) == ("jammed", "noise")
 
 
@@ -340,38 +369,22 @@ def test_a_carrier_keyed_at_a_low_rate_is_a_steady_line_comb() -> None:
     """Keyed 20 times a second for 2.5 ms, a carrier barely moves the median frame-to-frame
     power (no `pulse`); its fine spectrum is a comb of lines 20 Hz apart, more than a programme
     jammer has, that recur step after step."""
-    rate = 96_000.0
-    n = int(5 * rate)
-    rng = np.random.default_rng(2)
-    x = pulses(n, rate, 30_000.0, 3e-3, prf_hz=20.0, duty=0.05) + white(n, rng, 1e-6)
-    det = Detector(CENTER, rate)
-    results = det.push(as_c64(x))
-    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_030_000)[0])
-    judged = [r.features for r in results if r.features is not None]
+    judged, names, ch = _keyed_rules(20.0, 0.05, 3e-3, seconds=5, seed=2)
     assert all(f.jitter_db[ch] < 2.0 for f in judged)
     assert all(f.carriers[ch] > 5 for f in judged[2:])
-    names = [RULES[int(r.verdicts.rule[ch])].name for r in results]
     assert names[:2] == ["broadcast", "broadcast"], names  # no earlier steps to compare with
     assert names[2:] == ["keyed"] * (len(names) - 2), names
-    keyed = RULES[[r.name for r in RULES].index("keyed")]
+    keyed = _rule("keyed")
     assert (keyed.state, keyed.jammer, keyed.lookback) == ("jammed", "pulse", 2)
 
 
 def test_a_carrier_keyed_at_hundreds_of_hz_is_a_dense_comb() -> None:
     """Keyed at 250 Hz (2.7 bins), the comb lines merge and the frame power hardly moves: no
     `pulse` (jitter) nor `comb` (lines); steady, flat-ish sidebands that repeat are."""
-    rate = 96_000.0
-    n = int(4 * rate)
-    rng = np.random.default_rng(1)
-    x = pulses(n, rate, 30_000.0, 1.5e-3, prf_hz=250.0, duty=0.4) + white(n, rng, 1e-6)
-    det = Detector(CENTER, rate)
-    results = det.push(as_c64(x))
-    ch = int(np.flatnonzero(det.plan.frequencies_hz == 6_030_000)[0])
-    judged = [r.features for r in results if r.features is not None]
+    judged, names, ch = _keyed_rules(250.0, 0.4, 1.5e-3, seconds=4, seed=1)
     assert all(f.jitter_db[ch] < 1.0 and f.lines[ch] < 2 for f in judged)
-    names = [RULES[int(r.verdicts.rule[ch])].name for r in results]
     assert names[1:] == ["dense"] * (len(names) - 1), names
-    dense = RULES[[r.name for r in RULES].index("dense")]
+    dense = _rule("dense")
     assert (dense.state, dense.jammer) == ("jammed", "pulse")
 
 
@@ -453,8 +466,8 @@ def test_a_broadcast_under_a_wider_noise_jammer_is_jammed_by_its_skirts(
     assert _rules_at(under_wide_jammer["alone"], CENTER)[:2] == ["broadcast", "broadcast"]
     jammed = _rules_at(under_wide_jammer["jammed"], CENTER)
     assert jammed[0] == "wide", jammed
-    assert all(RULES[[r.name for r in RULES].index(name)].state == "jammed" for name in jammed)
-    wide = RULES[[r.name for r in RULES].index("wide")]
+    assert all(_rule(name).state == "jammed" for name in jammed)
+    wide = _rule("wide")
     assert (wide.state, wide.jammer) == ("jammed", "noise")
 
 
